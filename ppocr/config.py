@@ -1,0 +1,111 @@
+"""YAML configs with ``-o Section.key=value`` overrides, read safely (never executed)."""
+import copy
+import os
+
+import yaml
+
+from ppocr.errors import UserError
+
+
+def load_config(path):
+    """Read a YAML config file with ``yaml.safe_load``.
+
+    Example::
+
+        cfg = load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml")
+        cfg["Global"]["max_text_length"]   # 25
+    """
+    if not path:
+        raise UserError("no config file given: pass one with -c, e.g. -c configs/rec/rec_mv3_tps_bilstm_ctc.yml")
+    if not os.path.isfile(path):
+        raise UserError(f"config file {path!r} does not exist: check the path given to -c")
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8")
+    try:
+        cfg = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as e:
+        raise UserError(
+            f"config {path!r} uses a YAML tag that is not allowed ({e.problem}); "
+            "configs are data only: remove the tag"
+        ) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"config {path!r} is not valid YAML{where}: {getattr(e, 'problem', e)}") from None
+    if not isinstance(cfg, dict):
+        raise UserError(f"config {path!r} must be a mapping of sections (Global, Architecture, ...), got {type(cfg).__name__}")
+    return cfg
+
+
+def parse_value(text):
+    """A command-line value as a YAML scalar or list: '1e-3' -> 0.001, '[3, 32, 100]' -> list."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def parse_overrides(pairs):
+    """['A.b=1', 'C=x'] -> [(['A', 'b'], 1), (['C'], 'x')]; a pair without '=' is an error."""
+    parsed = []
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key or any(not part for part in key.split(".")):
+            raise UserError(
+                f"malformed -o option {pair!r}: expected Section.key=value, e.g. -o Global.epoch_num=10"
+            )
+        parsed.append((key.split("."), parse_value(value.strip())))
+    return parsed
+
+
+def apply_overrides(cfg, pairs):
+    """Return a copy of ``cfg`` with each ``Section.key=value`` of ``pairs`` set.
+
+    Every section on the path must exist (a typo must not create a new section); the last
+    key may be new. List items are addressed by index: ``Train.dataset.transforms.2.RecResizeImg.image_shape``.
+    """
+    cfg = copy.deepcopy(cfg)
+    for path, value in parse_overrides(pairs):
+        node = cfg
+        for depth, key in enumerate(path[:-1]):
+            node = _child(node, key, path[: depth + 1])
+        last = path[-1]
+        if isinstance(node, list):
+            node[_index(node, last, path)] = value
+        elif isinstance(node, dict):
+            node[last] = value
+        else:
+            raise UserError(f"-o {'.'.join(path)}: {'.'.join(path[:-1])} is a value, not a section")
+    return cfg
+
+
+def _index(node, key, path):
+    if not key.lstrip("-").isdigit() or not -len(node) <= int(key) < len(node):
+        raise UserError(f"-o {'.'.join(path)}: {key!r} is not an index of a list of {len(node)} items")
+    return int(key)
+
+
+def _child(node, key, path):
+    dotted = ".".join(path)
+    if isinstance(node, list):
+        return node[_index(node, key, path)]
+    if not isinstance(node, dict) or node.get(key) is None and key not in node:
+        known = ", ".join(map(str, node)) if isinstance(node, dict) else "none"
+        raise UserError(f"-o: section {dotted!r} does not exist in the config (known here: {known})")
+    child = node[key]
+    if child is None:
+        child = node[key] = {}
+    return child
+
+
+def merge_config(path, overrides=None):
+    """``load_config(path)`` with ``overrides`` (a list of 'A.b=c' strings) applied."""
+    return apply_overrides(load_config(path), overrides)
+
+
+def dump_config(cfg, path):
+    """Write ``cfg`` as YAML atomically."""
+    from ppocr.utils.io import atomic_write_bytes
+
+    atomic_write_bytes(path, yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True).encode("utf-8"))

@@ -1,0 +1,36 @@
+"""Transform -> Backbone -> Neck -> Head, each stage fed the previous stage's ``out_channels``."""
+from paddle import nn
+
+from ppocr.registry import BACKBONES, HEADS, NECKS, TRANSFORMS
+
+
+class BaseModel(nn.Layer):
+    """A recogniser: optional rectifier, backbone, optional sequence neck, head.
+
+    ``forward(images, targets=None)``: in training the head may read the batch's targets
+    (teacher forcing); in eval mode the head returns per-step class probabilities.
+    """
+
+    def __init__(self, arch, num_classes):
+        super().__init__()
+        channels = arch.get("in_channels", 3)
+        self.transform = None
+        if arch.get("Transform"):
+            self.transform = TRANSFORMS.build(arch["Transform"], in_channels=channels)
+            channels = self.transform.out_channels
+        self.backbone = BACKBONES.build(arch["Backbone"], in_channels=channels)
+        channels = self.backbone.out_channels
+        self.neck = None
+        if arch.get("Neck"):
+            self.neck = NECKS.build(arch["Neck"], in_channels=channels)
+            channels = self.neck.out_channels
+        self.head = HEADS.build(arch["Head"], in_channels=channels, out_channels=num_classes)
+
+    def forward(self, images, targets=None):
+        x = images
+        if self.transform is not None:
+            x = self.transform(x)
+        x = self.backbone(x)
+        if self.neck is not None:
+            x = self.neck(x)
+        return self.head(x, targets=targets)

@@ -1,0 +1,1 @@
+"""Stage modules; each registers itself on import."""
