@@ -19,7 +19,9 @@ def build_model(config, charset=None):
     if charset is None:
         charset = build_charset(config)
     try:
-        return BaseModel(config["Architecture"], num_classes=charset.num_classes)
+        return BaseModel(
+            config["Architecture"], num_classes=charset.num_classes, max_text_length=charset.max_text_length
+        )
     except KeyError as e:
         raise UserError(str(e.args[0]) if e.args else str(e)) from None
     except TypeError as e:

@@ -1,0 +1,13 @@
+# The two commands for a new machine: `make demo` and `make test`.
+PYTHON ?= python3
+
+.PHONY: install test demo
+
+install:
+	$(PYTHON) -m pip install -q -e ".[test]"
+
+test: install
+	$(PYTHON) -m pytest -q tests
+
+demo: install
+	bash doc/demo.sh

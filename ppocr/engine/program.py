@@ -1,0 +1,54 @@
+"""What every tool does first: read ``-c``/``-o``, start the process group, pick the device, log."""
+import argparse
+import logging
+import os
+import sys
+
+import paddle.distributed as dist
+import yaml
+
+from ppocr.config import merge_config
+from ppocr.errors import UserError
+from ppocr.utils.device import select_device
+from ppocr.utils.logging import get_logger
+
+
+def config_parser(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("-c", "--config", required=True, help="YAML config, e.g. configs/rec/rec_mv3_tps_bilstm_ctc.yml")
+    parser.add_argument("-o", "--opt", nargs="+", action="append", default=[], metavar="Section.key=value",
+                        help="override config values; several pairs per -o, -o repeatable")
+    return parser
+
+
+def setup(argv, description, log_name=None):
+    """Parse the command line and return ``(config, args)`` with logging and the device ready."""
+    args = config_parser(description).parse_args(argv)
+    overrides = [pair for group in args.opt for pair in group]
+    config = merge_config(args.config, overrides)
+    g = config.setdefault("Global", {}) or {}
+    config["Global"] = g
+    world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
+    device = select_device(g)
+    if world > 1 and not dist.is_initialized():
+        dist.init_parallel_env()
+    rank = dist.get_rank()
+    log_file = os.path.join(g["save_model_dir"], log_name) if log_name and g.get("save_model_dir") else None
+    logger = get_logger(log_file=log_file, rank=rank)
+    if rank == 0:
+        logger.info("config:\n%s", yaml.safe_dump(config, sort_keys=False, allow_unicode=True).rstrip())
+        logger.info("device: %s, processes: %d", device, dist.get_world_size())
+    return config, args
+
+
+def run(main):
+    """Run a tool's ``main``; a user's mistake ends in one line on stderr and exit code 2."""
+    try:
+        main()
+    except UserError as e:
+        logging.getLogger("ppocr").debug("user error", exc_info=True)
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,27 @@
+"""Logging: rank 0 writes INFO to the console (and a file); other ranks only warnings and errors."""
+import logging
+import os
+import sys
+
+FORMAT = "[%(asctime)s] %(name)s %(levelname)s: %(message)s"
+
+
+def get_logger(name="ppocr", log_file=None, rank=0):
+    """Configure and return the ``ppocr`` logger (idempotent; handlers are replaced)."""
+    logger = logging.getLogger(name)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    level = logging.INFO if rank == 0 else logging.WARNING
+    formatter = logging.Formatter(FORMAT, datefmt="%Y/%m/%d %H:%M:%S")
+    console = logging.StreamHandler(stream=sys.stdout)
+    console.setFormatter(formatter)
+    logger.addHandler(console)
+    if log_file and rank == 0:
+        os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
+        file_handler = logging.FileHandler(log_file, mode="a", encoding="utf-8")
+        file_handler.setFormatter(formatter)
+        logger.addHandler(file_handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    return logger

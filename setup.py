@@ -1,0 +1,21 @@
+"""Install the ppocr library (the tools run from the repository: python tools/train.py ...)."""
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+requirements = [line.strip() for line in (HERE / "requirements.txt").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+
+setup(
+    name="ppocr-starnet-spin",
+    version="0.1.0",
+    description="Train, evaluate, export and serve STAR-Net and SPIN scene-text recognisers on PaddlePaddle 3",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["ppocr", "ppocr.*"]),
+    package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt"]},
+    python_requires=">=3.9",
+    install_requires=requirements,
+    extras_require={"test": ["pytest"], "onnx": ["paddle2onnx", "onnxruntime"]},
+)
