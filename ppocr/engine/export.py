@@ -1,0 +1,63 @@
+"""Export a trained model as a Paddle inference model plus ``inference.yml``.
+
+``inference.yml`` holds everything prediction needs (algorithm, charset, input shape,
+preprocessing, post-processing), so ``tools/infer/predict_rec.py`` never re-implements a
+model's preprocessing and cannot disagree with ``tools/infer_rec.py``.
+"""
+import logging
+import os
+
+import paddle
+import yaml
+
+from ppocr.charset import build_charset
+from ppocr.engine.checkpoint import load_weights
+from ppocr.engine.inference import Preprocessor, image_transforms
+from ppocr.errors import UserError
+from ppocr.modeling import build_model
+from ppocr.utils.io import atomic_write_bytes
+
+logger = logging.getLogger("ppocr")
+
+
+def export(config, save_dir=None):
+    """Write ``save_dir/inference.{json|pdmodel,pdiparams,yml}``; returns ``save_dir``.
+
+    Example::
+
+        cfg = merge_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml",
+                           ["Global.pretrained_model=output/rec/mv3/best_accuracy"])
+        export(cfg, "inference/rec_starnet")
+    """
+    g = config["Global"]
+    save_dir = save_dir or g.get("save_inference_dir")
+    if not save_dir:
+        raise UserError("no output folder: set -o Global.save_inference_dir=./inference/NAME")
+    weights = g.get("checkpoints") or g.get("pretrained_model")
+    charset = build_charset(config)
+    model = build_model(config, charset)
+    if weights:
+        load_weights(model, weights, skip_mismatched=bool(g.get("skip_mismatched_tensors", False)))
+    else:
+        logger.warning("no Global.pretrained_model given: exporting untrained weights")
+    model.eval()
+    transforms = image_transforms(config)
+    shape = Preprocessor(transforms).output_shape
+    if shape is None:
+        raise UserError("the Eval transforms have no resize op giving a fixed image shape")
+    spec = [paddle.static.InputSpec(shape=[None, *shape], dtype="float32", name="x")]
+    static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
+    os.makedirs(save_dir, exist_ok=True)
+    paddle.jit.save(static, os.path.join(save_dir, "inference"))
+    arch = config["Architecture"]
+    post = {k: v for k, v in config["PostProcess"].items() if k not in ("character_dict_path",)}
+    info = {
+        "Global": {"model_name": os.path.basename(os.path.normpath(save_dir)),
+                   "algorithm": arch.get("algorithm"), "image_shape": list(shape)},
+        "PreProcess": {"transform_ops": transforms},
+        "PostProcess": {**post, "charset": charset.to_dict()},
+    }
+    atomic_write_bytes(os.path.join(save_dir, "inference.yml"),
+                       yaml.safe_dump(info, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    logger.info("inference model saved in %s", save_dir)
+    return save_dir

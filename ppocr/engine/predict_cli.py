@@ -1,0 +1,107 @@
+"""Command line of ``tools/infer/predict_rec.py``: the reference's flags, each value checked."""
+import argparse
+import logging
+import os
+import sys
+
+from ppocr.charset import read_dict
+from ppocr.engine.inference import list_images, read_bytes
+from ppocr.engine.predictor import TextRecognizer
+from ppocr.errors import UserError
+from ppocr.utils.logging import get_logger
+
+logger = logging.getLogger("ppocr")
+TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
+
+
+def str2bool(text):
+    value = str(text).strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean: expected True or False")
+
+
+def image_shape(text):
+    try:
+        shape = [int(v) for v in str(text).replace(" ", "").split(",")]
+    except ValueError:
+        shape = []
+    if len(shape) != 3 or min(shape) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an image shape: expected three positive integers C,H,W like '3, 32, 100'")
+    return shape
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser():
+    p = _OneLineParser(description="Recognise word images with an exported model.")
+    p.add_argument("--image_dir", required=True, help="an image file or a folder of images")
+    p.add_argument("--rec_model_dir", required=True, help="folder written by tools/export_model.py")
+    p.add_argument("--rec_image_shape", type=image_shape, default=None, help="C, H, W; checked against inference.yml")
+    p.add_argument("--rec_char_dict_path", default=None, help="checked against the charset in inference.yml")
+    p.add_argument("--rec_algorithm", default=None, help="e.g. STARNet or SPIN; checked against inference.yml")
+    p.add_argument("--rec_batch_num", type=int, default=6)
+    p.add_argument("--use_gpu", type=str2bool, default=False)
+    p.add_argument("--enable_mkldnn", type=str2bool, default=None, help="oneDNN on the CPU (Paddle's default: on)")
+    p.add_argument("--cpu_threads", type=int, default=10)
+    p.add_argument("--use_space_char", type=str2bool, default=None, help="checked against inference.yml")
+    p.add_argument("--benchmark", type=str2bool, default=False, help="print per-stage timings")
+    return p
+
+
+def check_flags(args, recognizer):
+    """Each descriptive flag must agree with the exported model: say which and how to fix it."""
+    info, charset = recognizer.info, recognizer.charset
+    algorithm = (info.get("Global") or {}).get("algorithm")
+    if args.rec_algorithm and algorithm and args.rec_algorithm != algorithm:
+        raise UserError(f"--rec_algorithm={args.rec_algorithm!r} but the model in {args.rec_model_dir!r} is {algorithm!r}: "
+                        f"pass --rec_algorithm={algorithm} or leave the flag out")
+    exported_shape = recognizer.preprocess.output_shape
+    if args.rec_image_shape and exported_shape and args.rec_image_shape[1:] != list(exported_shape)[1:]:
+        raise UserError(f"--rec_image_shape={args.rec_image_shape} but the model was exported for {exported_shape}: "
+                        "the exported preprocessing decides; fix or leave out the flag")
+    has_space = " " in charset.characters
+    if args.rec_char_dict_path is not None:
+        if not os.path.isfile(args.rec_char_dict_path):
+            raise UserError(f"--rec_char_dict_path={args.rec_char_dict_path!r}: no such file "
+                            "(a path relative to the current folder, e.g. ./ppocr/utils/dict/spin_dict.txt)")
+        use_space = has_space if args.use_space_char is None else args.use_space_char
+        chars = read_dict(args.rec_char_dict_path, use_space_char=use_space)
+        if chars != charset.characters:
+            raise UserError(f"--rec_char_dict_path={args.rec_char_dict_path!r} has {len(chars)} characters "
+                            f"but the model was trained with {len(charset.characters)} other ones: pass the training dictionary")
+    if args.use_space_char is not None and args.use_space_char != has_space:
+        raise UserError(f"--use_space_char={args.use_space_char} but the model's charset "
+                        f"{'has' if has_space else 'has no'} space: pass --use_space_char={has_space}")
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    get_logger()
+    if args.rec_batch_num < 1:
+        raise UserError(f"--rec_batch_num={args.rec_batch_num}: expected a positive integer")
+    recognizer = TextRecognizer(args.rec_model_dir, use_gpu=args.use_gpu, enable_mkldnn=args.enable_mkldnn,
+                                cpu_threads=args.cpu_threads, batch_size=args.rec_batch_num)
+    check_flags(args, recognizer)
+    paths = list_images(args.image_dir)
+    results = []
+    chunk = 16 * args.rec_batch_num  # bounded memory on large folders
+    for k in range(0, len(paths), chunk):
+        results += recognizer([read_bytes(p) for p in paths[k : k + chunk]])
+    for path, result in zip(paths, results):
+        if isinstance(result, Exception):
+            logger.warning("skipped %s: %s", path, getattr(result, "reason", result))
+            continue
+        print(f"Predicts of {path}:{result!r}")
+    if args.benchmark:
+        t = recognizer.times
+        n = max(t["images"], 1)
+        print(f"benchmark: {n} images, per image: preprocess {1000 * t['preprocess'] / n:.2f} ms, "
+              f"inference {1000 * t['inference'] / n:.2f} ms, postprocess {1000 * t['postprocess'] / n:.2f} ms")
+    return list(zip(paths, results))

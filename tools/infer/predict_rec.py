@@ -1,0 +1,20 @@
+"""Recognise word images with an exported inference model (paddle.inference).
+
+    python tools/infer/predict_rec.py --image_dir="./doc/imgs_words_en/word_336.png" \
+        --rec_model_dir="./inference/rec_starnet/" --rec_image_shape="3, 32, 100" \
+        --rec_char_dict_path="./ppocr/utils/ic15_dict.txt"
+
+Preprocessing and the charset come from the model folder's inference.yml; the flags that
+describe them are checked against it, and a disagreement is an error, never ignored.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import _bootstrap  # noqa: E402,F401  (puts the repository on sys.path)
+
+from ppocr.engine.predict_cli import main  # noqa: E402
+from ppocr.engine.program import run  # noqa: E402
+
+if __name__ == "__main__":
+    run(main)
