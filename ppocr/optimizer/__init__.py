@@ -44,14 +44,18 @@ def piecewise_lr(values, step_each_epoch, decay_epochs=None, boundaries=None, **
 
 
 def build_lr(lr_cfg, epochs, step_each_epoch):
-    """A schedule (or a float) from ``Optimizer.lr``, with a linear warm-up if ``warmup_epoch``."""
+    """A schedule (or a float) from ``Optimizer.lr``, with a linear warm-up if ``warmup_epoch``.
+
+    As in the reference, the wrapped schedule starts when the warm-up ends, so its epochs
+    (``decay_epochs``, the cosine period) count from there.
+    """
     lr_cfg = dict(lr_cfg or {})
     name = lr_cfg.pop("name", "Const")
     warmup_epoch = lr_cfg.pop("warmup_epoch", 0)
     schedule = LR_SCHEDULES.get(name)(epochs=epochs, step_each_epoch=step_each_epoch, **lr_cfg)
     warmup_steps = int(round(warmup_epoch * step_each_epoch))
     if warmup_steps > 0:
-        peak = schedule if isinstance(schedule, float) else schedule.base_lr
+        peak = schedule if isinstance(schedule, float) else schedule.last_lr
         schedule = paddle.optimizer.lr.LinearWarmup(
             learning_rate=schedule, warmup_steps=warmup_steps, start_lr=0.0, end_lr=float(peak)
         )
