@@ -6,6 +6,8 @@ import yaml
 
 from ppocr.errors import UserError
 
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def load_config(path):
     """Read a YAML config file with ``yaml.safe_load``.
@@ -18,7 +20,11 @@ def load_config(path):
     if not path:
         raise UserError("no config file given: pass one with -c, e.g. -c configs/rec/rec_mv3_tps_bilstm_ctc.yml")
     if not os.path.isfile(path):
-        raise UserError(f"config file {path!r} does not exist: check the path given to -c")
+        bundled = os.path.join(PROJECT_ROOT, "configs", "rec", os.path.basename(path))
+        if os.path.basename(path) != path or not os.path.isfile(bundled):
+            raise UserError(f"config file {path!r} does not exist: check the path given to -c "
+                            "(the bundled configs are in configs/rec/)")
+        path = bundled  # a bare name, as in the seed's multi-GPU command, means the bundled config
     with open(path, "rb") as f:
         text = f.read().decode("utf-8")
     try:
