@@ -24,6 +24,11 @@ class UnusableLabel(ValueError):
 
 def read_dict(path, use_space_char=False):
     """Characters of a dictionary file (one per line); a missing file is a UserError."""
+    if not os.path.isfile(path) and not os.path.isabs(path):
+        # configs name dictionaries relative to the project, e.g. ./ppocr/utils/dict/spin_dict.txt
+        project_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        if os.path.isfile(os.path.join(project_root, path)):
+            path = os.path.join(project_root, path)
     if not os.path.isfile(path):
         raise UserError(
             f"character dictionary {path!r} does not exist: give the path of a file with one "
