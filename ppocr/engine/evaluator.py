@@ -16,7 +16,7 @@ def evaluate(model, loader, postprocess, metric, charset, progress=True):
     unusable = 0
     show = progress and dist.get_rank() == 0
     with paddle.no_grad():
-        for batch in tqdm(loader, desc="eval", disable=not show, leave=False, dynamic_ncols=True):
+        for batch in tqdm(loader, desc="eval", disable=None if show else True, leave=False, dynamic_ncols=True):
             preds = model(batch["image"])
             results = postprocess(preds)
             valid = _numpy(batch["valid"]).astype(bool)

@@ -10,6 +10,7 @@ import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ppocr.charset import build_charset
 from ppocr.config import dump_config
@@ -114,8 +115,9 @@ class Trainer:
         smooth = collections.deque(maxlen=int(g.get("log_smooth_window", 20)))
         steps_per_epoch = len(self.train_loader)
         self.skipped = collections.Counter()
+        self.steps_run = self.files_written = 0
         self.net.train()
-        with _StopSignals() as stop:
+        with _StopSignals() as stop, logging_redirect_tqdm(loggers=[logger]):
             return self._train_epochs(stop, print_step, eval_start, eval_every, save_epoch_step, smooth, steps_per_epoch)
 
     def _train_epochs(self, stop, print_step, eval_start, eval_every, save_epoch_step, smooth, steps_per_epoch):
@@ -127,7 +129,7 @@ class Trainer:
                 if hasattr(sampler, "set_start"):
                     sampler.set_start(self.states["step_in_epoch"])
                 bar = tqdm(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
-                           disable=self.rank != 0, leave=False, dynamic_ncols=True)
+                           disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
                 reader_start = time.perf_counter()
                 window = _Window()
                 for batch in self.train_loader:
@@ -139,6 +141,7 @@ class Trainer:
                     loss, preds = self._step(batch)
                     smooth.append(float(loss))
                     self.states["global_step"] += 1
+                    self.steps_run += 1
                     self.states["step_in_epoch"] += 1
                     window.add(time.perf_counter() - reader_start, len(batch["text"]))
                     bar.update(1)
@@ -165,6 +168,8 @@ class Trainer:
         if self.rank == 0:
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
                         dict(self.skipped) or "none")
+        logger.info("rank %d of %d finished: %d steps this run, %d checkpoint files written", self.rank, self.world,
+                    self.steps_run, self.files_written, extra={"all_ranks": True})
         return self.states
 
     def _step(self, batch):
@@ -223,6 +228,7 @@ class Trainer:
             return
         states = {**self.states, "config_lr": self._config_lr()}
         save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states)
+        self.files_written += 3
 
     def _append_log(self, record):
         with open(os.path.join(self.save_dir, "train_log.jsonl"), "a", encoding="utf-8") as f:

@@ -7,12 +7,15 @@ FORMAT = "[%(asctime)s] %(name)s %(levelname)s: %(message)s"
 
 
 def get_logger(name="ppocr", log_file=None, rank=0):
-    """Configure and return the ``ppocr`` logger (idempotent; handlers are replaced)."""
+    """Configure and return the ``ppocr`` logger (idempotent; handlers are replaced).
+
+    On ranks other than 0 only warnings, errors and records logged with
+    ``extra={"all_ranks": True}`` (a process's one-line summary) get through.
+    """
     logger = logging.getLogger(name)
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
-    level = logging.INFO if rank == 0 else logging.WARNING
     formatter = logging.Formatter(FORMAT, datefmt="%Y/%m/%d %H:%M:%S")
     console = logging.StreamHandler(stream=sys.stdout)
     console.setFormatter(formatter)
@@ -22,6 +25,13 @@ def get_logger(name="ppocr", log_file=None, rank=0):
         file_handler = logging.FileHandler(log_file, mode="a", encoding="utf-8")
         file_handler.setFormatter(formatter)
         logger.addHandler(file_handler)
-    logger.setLevel(level)
+    logger.setLevel(logging.INFO)
+    if rank != 0:
+        console.addFilter(_AllRanksOnly())
     logger.propagate = False
     return logger
+
+
+class _AllRanksOnly(logging.Filter):
+    def filter(self, record):
+        return record.levelno >= logging.WARNING or getattr(record, "all_ranks", False)

@@ -1,0 +1,14 @@
+"""Puts the repository root on ``sys.path``, so ``python tools/<tool>.py`` imports this checkout's
+``ppocr`` without installing it. Each tool does ``import _bootstrap  # noqa: F401``: the folder of
+the script being run is on ``sys.path``, the package ``tools`` is not.
+"""
+import os
+import sys
+import warnings
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+# paddle warns on import about a missing ccache (only relevant when compiling custom ops)
+warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
