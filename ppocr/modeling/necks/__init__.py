@@ -1,1 +1,2 @@
 """Stage modules; each registers itself on import."""
+from ppocr.modeling.necks import rnn  # noqa: F401

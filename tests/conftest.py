@@ -1,0 +1,81 @@
+"""Shared fixtures: the repository root and the reference-compatibility fixtures.
+
+The compatibility fixtures live in ``shared/compat``, a sibling of the repository
+(``<repo>/../shared/compat``); set ``PPOCR_COMPAT_DIR`` to use another copy.
+"""
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _compat_dir():
+    given = os.environ.get("PPOCR_COMPAT_DIR")
+    return Path(given) if given else (REPO_ROOT / ".." / "shared" / "compat").resolve()
+
+
+@pytest.fixture(scope="session")
+def repo_root():
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def compat_dir():
+    path = _compat_dir()
+    if not (path / "golden").is_dir():
+        pytest.fail(f"compatibility fixtures not found at {path}: set PPOCR_COMPAT_DIR to the shared/compat folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def fill_params(compat_dir):
+    """The compat folder's ``fill_params`` module (``fill_layer(model)`` sets the reference weights)."""
+    spec = importlib.util.spec_from_file_location("compat_fill_params", compat_dir / "fill_params.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Golden:
+    """The reference fixtures of one config stem: ``arrays`` (npz), ``info`` (json), ``params`` (tsv)."""
+
+    def __init__(self, compat_dir, stem):
+        base = compat_dir / "golden" / stem
+        with np.load(f"{base}.npz") as data:
+            self.arrays = {k: data[k] for k in data.files}
+        self.info = json.loads(Path(f"{base}.json").read_text(encoding="utf-8"))
+        self.params = []
+        for line in Path(f"{base}.params.tsv").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                name, shape, dtype = line.split("\t")
+                self.params.append((name, json.loads(shape), dtype))
+
+
+@pytest.fixture(scope="session")
+def load_golden(compat_dir):
+    """``load_golden(stem)`` -> Golden."""
+    return lambda stem: Golden(compat_dir, stem)
+
+
+def golden_tolerance(golden):
+    """compat/README.md: rtol 1e-4, atol 1e-5 scaled by the golden's largest magnitude."""
+    return {"rtol": 1e-4, "atol": 1e-5 * max(1.0, float(np.abs(golden).max()))}
+
+
+@pytest.fixture(scope="session")
+def assert_matches_golden():
+    """``assert_matches_golden(ours, golden, what, atol=None)``: README tolerance unless ``atol``."""
+
+    def check(ours, golden, what, atol=None):
+        tol = golden_tolerance(golden)
+        if atol is not None:
+            tol["atol"] = atol
+        assert tuple(ours.shape) == tuple(golden.shape), f"{what}: shape {ours.shape} != {golden.shape}"
+        np.testing.assert_allclose(ours, golden, err_msg=what, **tol)
+
+    return check
