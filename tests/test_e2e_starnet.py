@@ -63,7 +63,7 @@ def test_export_and_predict_rec_match_infer_rec(trained):
     root, save = trained["root"], trained["save"]
     weights = f"Global.pretrained_model={save / 'best_accuracy'}"
     proc = run_tool("tools/infer_rec.py", "-c", CONFIG, "-o", *trained["opts"], weights,
-                    f"Global.infer_img={root / 'images'}")
+                    f"Global.infer_img={root / 'images' / 'images'}")
     infer = infer_rec_results(proc.stdout)
     assert len(infer) == 12
     saved = (root / "predicts.txt").read_text().splitlines()
@@ -75,7 +75,7 @@ def test_export_and_predict_rec_match_infer_rec(trained):
     assert (inference_dir / "inference.pdiparams").is_file() and (inference_dir / "inference.yml").is_file()
     assert (inference_dir / "inference.json").is_file() or (inference_dir / "inference.pdmodel").is_file()
     for batch in (1, 6):
-        proc = run_tool("tools/infer/predict_rec.py", f"--image_dir={root / 'images'}",
+        proc = run_tool("tools/infer/predict_rec.py", f"--image_dir={root / 'images' / 'images'}",
                         f"--rec_model_dir={inference_dir}", "--rec_image_shape=3, 32, 100",
                         "--rec_char_dict_path=./ppocr/utils/ic15_dict.txt", f"--rec_batch_num={batch}",
                         "--enable_mkldnn=True")

@@ -11,7 +11,7 @@ import yaml
 from ppocr.charset import charset_from_dict
 from ppocr.engine.inference import Preprocessor
 from ppocr.errors import UserError
-from ppocr.registry import POSTPROCESS
+from ppocr.postprocess import POSTPROCESS
 
 logger = logging.getLogger("ppocr")
 
@@ -70,7 +70,6 @@ class TextRecognizer:
             elif enable_mkldnn:
                 config.enable_mkldnn()
         config.switch_ir_optim(True)
-        config.enable_memory_optim()
         config.disable_glog_info()
         self.predictor = paddle_infer.create_predictor(config)
         self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])

@@ -138,6 +138,15 @@ class GA_SPIN(nn.Layer):
             self.offset_fc1 = nn.Sequential(*_conv_norm_relu(128, 16, norm))
             self.offset_fc2 = nn.Conv2D(16, in_channels, kernel_size=3, stride=1, padding=1)
             self.pool = nn.MaxPool2D(kernel_size=2, stride=2)
+            # the offset map of an I_r_size input is 1/16 of it; its bilinear upsampling is two
+            # fixed matrices, so the exported graph needs no interpolate op (whose oneDNN kernel
+            # fails in Paddle 3.3 inference)
+            small = (self.I_r_size[0] // 16, self.I_r_size[1] // 16)
+            self.offset_map_size = small
+            self.register_buffer("resize_rows", paddle.to_tensor(bilinear_matrix(small[0], self.I_r_size[0])),
+                                 persistable=False)
+            self.register_buffer("resize_cols", paddle.to_tensor(bilinear_matrix(small[1], self.I_r_size[1])),
+                                 persistable=False)
 
     def forward(self, x):
         feat = self.spt_convnet(x)
@@ -150,10 +159,27 @@ class GA_SPIN(nn.Layer):
             rest += 1
             # a 2x6 map of region intensities, upsampled smoothly to the image (Sec. AIN)
             offsets = F.sigmoid(self.pool(self.offset_fc2(self.offset_fc1(feat))))
-            offsets = F.interpolate(offsets, size=x.shape[2:], mode="bilinear", align_corners=False, align_mode=0)
+            offsets = self._upsample(offsets, x.shape[2:])
         x = self.sp_net(x, betas, offsets, gate)
         if self.stn:
             fiducials = params[:, rest:].reshape([-1, self.num_fiducial, 2])
             grid = self.GridGenerator(fiducials)
             x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=True)
         return x
+
+    def _upsample(self, offsets, size):
+        if tuple(offsets.shape[2:]) == self.offset_map_size and tuple(size) == self.I_r_size:
+            return paddle.matmul(paddle.matmul(self.resize_rows, offsets), self.resize_cols, transpose_y=True)
+        return F.interpolate(offsets, size=size, mode="bilinear", align_corners=False, align_mode=0)
+
+
+def bilinear_matrix(in_size, out_size):
+    """[out_size, in_size] float32 matrix of half-pixel bilinear resampling (``align_corners=False``)."""
+    src = np.clip((np.arange(out_size) + 0.5) * in_size / out_size - 0.5, 0, None)
+    low = np.minimum(np.floor(src).astype(int), in_size - 1)
+    high = np.minimum(low + 1, in_size - 1)
+    frac = src - low
+    matrix = np.zeros((out_size, in_size), dtype=np.float64)
+    matrix[np.arange(out_size), low] += 1 - frac
+    matrix[np.arange(out_size), high] += frac
+    return matrix.astype("float32")
