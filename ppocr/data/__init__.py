@@ -1,0 +1,116 @@
+"""Datasets, data ops and the DataLoader of a config's Train or Eval section.
+
+Example::
+
+    from ppocr.charset import build_charset
+    from ppocr.config import load_config
+    from ppocr.data import build_dataloader
+
+    config = load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml")
+    loader = build_dataloader(config, "Train", build_charset(config), seed=0)
+    loader.batch_sampler.set_epoch(1)
+    for batch in loader:   # {'image', 'label', 'length', 'text', 'valid', 'skipped'}
+        ...
+"""
+import collections
+import logging
+
+import numpy as np
+import paddle
+import paddle.distributed as dist
+
+from ppocr.data import lmdb_dataset, simple_dataset  # noqa: F401  (register the datasets)
+from ppocr.data.imaug import build_ops, transform
+from ppocr.data.sampler import EvalBatchSampler, TrainBatchSampler
+from ppocr.data.skip import SkipSample
+from ppocr.errors import UserError
+from ppocr.registry import DATASETS
+
+__all__ = ["SkipSample", "build_dataloader", "build_dataset", "build_ops", "collate", "transform",
+           "EvalBatchSampler", "TrainBatchSampler"]
+logger = logging.getLogger("ppocr")
+META_KEYS = ("text", "valid", "skip")
+
+
+def collate(samples):
+    """Samples -> one batch dict: arrays stacked, ``text`` a list of str, ``valid`` a bool array,
+    ``skipped`` {reason: count} of the unusable samples (dropped ones in training, stand-ins
+    with ``valid=False`` in evaluation).
+
+    A batch whose samples were all dropped has ``text`` and ``valid`` as empty lists, ``skipped``,
+    and ``dropped`` = [number of samples]: paddle's loader fails on a batch without any array
+    or with an empty one, so this one-element array carries it. Check ``len(batch['text'])``.
+    """
+    skipped = collections.Counter()
+    kept = []
+    for sample in samples:
+        if "valid" not in sample:  # a training sample dropped by the dataset
+            skipped[sample["skip"]] += 1
+            continue
+        if not sample["valid"]:
+            skipped[sample["skip"]] += 1
+        kept.append(sample)
+    batch = {}
+    if kept:
+        for key in kept[0]:
+            if key not in META_KEYS:
+                batch[key] = np.stack([np.asarray(s[key]) for s in kept])
+    batch["text"] = [s["text"] for s in kept]
+    batch["valid"] = np.array([bool(s["valid"]) for s in kept], dtype=bool) if kept else []
+    batch["skipped"] = dict(skipped)
+    if not kept:
+        batch["dropped"] = np.array([len(samples)], dtype=np.int64)
+    return batch
+
+
+def build_dataset(config, mode, charset, seed=0):
+    """The dataset named by ``config[mode]['dataset']['name']``, through the DATASETS registry."""
+    section = config.get(mode)
+    if not isinstance(section, dict) or not isinstance(section.get("dataset"), dict):
+        raise UserError(f"the config has no {mode}.dataset section (with name, data_dir, transforms)")
+    name = section["dataset"].get("name")
+    try:
+        cls = DATASETS.get(name)
+    except KeyError as e:
+        raise UserError(f"{mode}.dataset.name: {e.args[0]}") from None
+    return cls(config, mode, charset, seed=seed)
+
+
+def build_dataloader(config, mode, charset, seed=0):
+    """A paddle.io.DataLoader over ``config[mode]`` whose batches come from ``collate``.
+
+    Train: ``loader.batch_sampler`` is a TrainBatchSampler (a paddle DistributedBatchSampler)
+    with ``shuffle``/``drop_last`` from the loader section and ``set_epoch(epoch)``. Any other
+    mode: an EvalBatchSampler giving this rank a contiguous shard, nothing padded or dropped.
+    """
+    dataset = build_dataset(config, mode, charset, seed=seed)
+    loader_cfg = config[mode].get("loader") or {}
+    try:
+        batch_size = int(loader_cfg["batch_size_per_card"])
+    except (KeyError, TypeError, ValueError):
+        raise UserError(f"{mode}.loader.batch_size_per_card must be a positive integer, "
+                        f"got {loader_cfg.get('batch_size_per_card')!r}") from None
+    if batch_size <= 0:
+        raise UserError(f"{mode}.loader.batch_size_per_card must be positive, got {batch_size}")
+    if len(dataset) == 0:
+        raise UserError(f"the {mode} dataset has no samples: check {mode}.dataset")
+    rank, world = dist.get_rank(), dist.get_world_size()
+    if mode == "Train":
+        sampler = TrainBatchSampler(dataset, batch_size, shuffle=bool(loader_cfg.get("shuffle", True)),
+                                    drop_last=bool(loader_cfg.get("drop_last", True)), seed=seed,
+                                    num_replicas=world, rank=rank)
+        if len(sampler) == 0:
+            raise UserError(f"Train: {len(dataset)} samples over {world} process(es) make no full batch of "
+                            f"{batch_size}: lower Train.loader.batch_size_per_card or set drop_last: False")
+    else:
+        sampler = EvalBatchSampler(len(dataset), batch_size, rank=rank, world_size=world)
+    num_workers = int(loader_cfg.get("num_workers", 0))
+    return paddle.io.DataLoader(
+        dataset,
+        batch_sampler=sampler,
+        num_workers=num_workers,
+        # shared memory only matters between worker processes; some containers have a tiny /dev/shm
+        use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)) and num_workers > 0,
+        collate_fn=collate,
+        return_list=True,
+    )

@@ -1,0 +1,85 @@
+"""What the LMDB and label-file datasets share: the op pipeline and the handling of unusable samples."""
+import logging
+
+import numpy as np
+from paddle.io import Dataset
+
+from ppocr.data.imaug import build_ops
+from ppocr.data.imaug.operators import KeepKeys
+from ppocr.data.skip import SkipSample
+from ppocr.errors import UserError
+
+logger = logging.getLogger("ppocr")
+
+
+class RecDataSet(Dataset):
+    """A word-image dataset: a subclass says how many samples there are (``__len__``) and how to
+    read one (``read_sample(idx, sample)`` sets ``sample["label"]`` (text), then ``sample["image"]``
+    (encoded bytes), raising SkipSample; the label comes first so an unusable image keeps its text).
+
+    ``__getitem__`` returns the pipeline's dict (ordered as KeepKeys) plus ``text`` (the raw label)
+    and ``valid``. An unusable sample is, in Train mode, ``{'skip': reason}`` (the collate drops
+    and counts it); in any other mode a zero placeholder with ``valid=False`` and ``skip`` set, so
+    evaluation scores it as wrong instead of dropping it or reading another sample.
+    """
+
+    def __init__(self, config, mode, charset, seed=0):
+        super().__init__()
+        section = config.get(mode)
+        if not isinstance(section, dict) or not isinstance(section.get("dataset"), dict):
+            raise UserError(f"the config has no {mode}.dataset section")
+        self.mode = mode
+        self.dataset_config = section["dataset"]
+        self.seed = int(seed)
+        self.epoch = 0
+        self.ops = build_ops(self.dataset_config.get("transforms"), charset)
+        self.needs_rng = any(getattr(op, "needs_rng", False) for op in self.ops)
+        if not self.is_train:
+            self._placeholder_fields()  # fail now, not on the first unusable sample
+
+    @property
+    def is_train(self):
+        return self.mode == "Train"
+
+    def set_epoch(self, epoch):
+        """Seeds the per-sample augmentation of the next pass (the train sampler calls this)."""
+        self.epoch = int(epoch)
+
+    def read_sample(self, idx, sample):
+        raise NotImplementedError
+
+    def __getitem__(self, idx):
+        idx = int(idx)
+        sample = {}  # what read_sample got; the ops work on a copy, so sample['label'] stays the text
+        try:
+            self.read_sample(idx, sample)
+            data = dict(sample)
+            if self.needs_rng:
+                data["rng"] = np.random.default_rng([self.seed, self.epoch, idx])
+            for op in self.ops:
+                data = op(data)
+        except SkipSample as e:
+            logger.debug("%s sample %d unusable: %s", self.mode, idx, e)
+            if self.is_train:
+                return {"skip": e.reason}
+            out = self._placeholder_fields()
+            out.update(text=sample.get("label", ""), valid=False, skip=e.reason)
+            return out
+        data.pop("rng", None)
+        data["text"] = sample["label"]
+        data["valid"] = True
+        return data
+
+    def _placeholder_fields(self):
+        fields = {}
+        for op in self.ops:
+            if hasattr(op, "placeholder"):
+                fields.update(op.placeholder())
+        keep = self.ops[-1]
+        if not isinstance(keep, KeepKeys):
+            return fields
+        missing = [k for k in keep.keep_keys if k not in fields]
+        if missing:
+            raise UserError(f"{self.mode}: cannot build the stand-in of an unusable sample for keys {missing}; "
+                            f"keep only keys the ops produce ({sorted(fields)})")
+        return {k: fields[k] for k in keep.keep_keys}

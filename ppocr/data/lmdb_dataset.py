@@ -1,0 +1,157 @@
+"""Word images in LMDB files, the MJSynth / deep-text-recognition-benchmark layout:
+``num-samples`` and, for i = 1..num-samples, ``image-%09d`` (encoded image) and ``label-%09d``.
+
+Only ``num-samples`` of each LMDB is read at start, so 14 million samples index in milliseconds;
+environments are opened lazily in the process that reads (each DataLoader worker opens its own).
+"""
+import logging
+import os
+import threading
+
+import lmdb
+import numpy as np
+
+from ppocr.data.base_dataset import RecDataSet
+from ppocr.data.skip import SkipSample
+from ppocr.errors import UserError
+from ppocr.registry import DATASETS
+
+logger = logging.getLogger("ppocr")
+ENV_OPTIONS = dict(readonly=True, lock=False, readahead=False, meminit=False)
+
+
+def find_lmdbs(data_dir):
+    """Every LMDB folder (one holding ``data.mdb``) under ``data_dir`` (a path or a list), sorted.
+
+    A leaf folder without ``data.mdb`` is reported and left out.
+    """
+    roots = [data_dir] if isinstance(data_dir, (str, os.PathLike)) else list(data_dir or [])
+    if not roots:
+        raise UserError("LMDBDataSet needs dataset.data_dir: a folder (or list of folders) holding LMDBs")
+    found = []
+    for root in roots:
+        if not os.path.isdir(root):
+            raise UserError(f"LMDBDataSet: data_dir {root!r} is not a folder; check the path in dataset.data_dir")
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            dirnames.sort()  # a stable order of LMDBs gives stable sample indices
+            if "data.mdb" in filenames:
+                found.append(dirpath)
+                dirnames.clear()  # an LMDB folder's own sub-folders are not part of the set
+            elif not dirnames:
+                logger.warning("LMDBDataSet: skipping %s: not an LMDB (no data.mdb)", dirpath)
+    return found
+
+
+class EnvCache:
+    """Read-only LMDB environments of this process, keyed by real path.
+
+    py-lmdb refuses to open an environment twice in one process, and a forked child inherits
+    the parent's list of open ones; so every dataset of a process (Train and Eval may read the
+    same files) shares one handle per LMDB, and a forked worker closes its inherited copies
+    (unusable after fork) before opening its own.
+    """
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.envs = {}
+        self.lock = threading.Lock()  # paddle's single-process loader reads in a thread
+
+    def get(self, path):
+        if self.pid != os.getpid():
+            self._forget_parent()
+        with self.lock:
+            key = os.path.realpath(path)
+            env = self.envs.get(key)
+            if env is None:
+                env = self.envs[key] = lmdb.open(key, max_readers=126, **ENV_OPTIONS)
+            return env
+
+    def _forget_parent(self):
+        # right after fork only this thread runs: the inherited lock may be held by a thread that is gone
+        for env in self.envs.values():
+            env.close()  # only this process's mapping and descriptors; the parent keeps its own
+        self.pid, self.envs, self.lock = os.getpid(), {}, threading.Lock()
+
+    def is_open(self, path):
+        return self.pid == os.getpid() and os.path.realpath(path) in self.envs
+
+
+# One per process by necessity (see EnvCache); it opens nothing until a sample is read.
+ENVS = EnvCache()
+
+
+def read_num_samples(path):
+    """``num-samples`` of the LMDB at ``path``, or None (with a warning) if it is not readable.
+
+    Opened only for this look-up unless this process already reads it: nothing stays open
+    in the process that will fork the DataLoader workers.
+    """
+    try:
+        shared = ENVS.is_open(path)
+        env = ENVS.get(path) if shared else lmdb.open(path, max_readers=4, **ENV_OPTIONS)
+    except lmdb.Error as e:
+        logger.warning("LMDBDataSet: skipping %s: cannot open it as an LMDB (%s)", path, e)
+        return None
+    try:
+        with env.begin(write=False) as txn:
+            raw = txn.get(b"num-samples")
+    finally:
+        if not shared:
+            env.close()
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        logger.warning("LMDBDataSet: skipping %s: no valid 'num-samples' key (got %r)", path, raw)
+        return None
+
+
+@DATASETS.register()
+class LMDBDataSet(RecDataSet):
+    """Samples of every LMDB under ``dataset.data_dir``, in sorted folder order.
+
+    Example::
+
+        ds = LMDBDataSet(config, "Train", charset)
+        ds[0]   # {'image': float32 (3, 32, 100), 'label': ..., 'length': ..., 'text': 'hello', 'valid': True}
+    """
+
+    def __init__(self, config, mode, charset, seed=0):
+        super().__init__(config, mode, charset, seed=seed)
+        data_dir = self.dataset_config.get("data_dir")
+        if self.dataset_config.get("ratio_list") not in (None, 1, 1.0, [1], [1.0]):
+            logger.warning("LMDBDataSet uses every sample: %s.dataset.ratio_list is ignored", mode)
+        paths, counts = [], []
+        for path in find_lmdbs(data_dir):
+            n = read_num_samples(path)
+            if n is not None:
+                paths.append(path)
+                counts.append(n)
+        if not paths:
+            raise UserError(f"LMDBDataSet: no LMDB (a folder with data.mdb and num-samples) under {data_dir!r}")
+        self.paths = paths
+        # sample idx belongs to LMDB k where ends[k-1] <= idx < ends[k]: two small arrays, no per-sample index
+        self.ends = np.cumsum(np.asarray(counts, dtype=np.int64))
+        self.starts = self.ends - np.asarray(counts, dtype=np.int64)
+        logger.info("%s: %d samples in %d LMDBs under %s", mode, int(self.ends[-1]), len(paths), data_dir)
+
+    def __len__(self):
+        return int(self.ends[-1])
+
+    def locate(self, idx):
+        """(LMDB number, 1-based key number) of sample ``idx``."""
+        if not 0 <= idx < len(self):
+            raise IndexError(f"sample {idx} out of range 0..{len(self) - 1}")
+        k = int(np.searchsorted(self.ends, idx, side="right"))
+        return k, int(idx - self.starts[k]) + 1
+
+    def read_sample(self, idx, sample):
+        k, key = self.locate(idx)
+        with ENVS.get(self.paths[k]).begin(write=False) as txn:
+            label = txn.get(b"label-%09d" % key)
+            sample["image"] = txn.get(b"image-%09d" % key)  # None -> DecodeImage skips it
+        if label is None:
+            raise SkipSample("missing label", f"{self.paths[k]} label-{key:09d}")
+        try:
+            sample["label"] = label.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SkipSample("label is not UTF-8", f"{self.paths[k]} label-{key:09d}") from None

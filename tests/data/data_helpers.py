@@ -1,0 +1,54 @@
+"""Helpers of the data tests: configs, small LMDBs and encoded images made on the fly."""
+import copy
+import os
+
+import cv2
+import lmdb
+import numpy as np
+
+CTC_TRANSFORMS = [
+    {"DecodeImage": {"img_mode": "BGR", "channel_first": False}},
+    {"CTCLabelEncode": None},
+    {"RecResizeImg": {"image_shape": [3, 32, 100]}},
+    {"KeepKeys": {"keep_keys": ["image", "label", "length"]}},
+]
+SPIN_TRANSFORMS = [
+    {"DecodeImage": {"img_mode": "BGR", "channel_first": False}},
+    {"SPINLabelEncode": None},
+    {"SPINRecResizeImg": {"image_shape": [100, 32], "interpolation": 2, "mean": [127.5], "std": [127.5]}},
+    {"KeepKeys": {"keep_keys": ["image", "label", "length"]}},
+]
+
+
+def word_png(text="ab", width=60, height=20):
+    img = np.full((height, width, 3), 255, dtype=np.uint8)
+    cv2.putText(img, text, org=(2, height - 4), fontFace=cv2.FONT_HERSHEY_SIMPLEX, fontScale=0.6,
+                color=(0, 0, 0), thickness=1)
+    return cv2.imencode(".png", img)[1].tobytes()
+
+
+def write_lmdb(path, samples):
+    """An LMDB in the standard layout from [(label, image bytes)]."""
+    os.makedirs(path, exist_ok=True)
+    env = lmdb.open(path, map_size=1 << 24)
+    with env.begin(write=True) as txn:
+        for i, (label, image) in enumerate(samples, start=1):
+            txn.put(b"image-%09d" % i, image)
+            txn.put(b"label-%09d" % i, label.encode("utf-8"))
+        txn.put(b"num-samples", str(len(samples)).encode())
+    env.close()
+
+
+def make_config(train_dataset, eval_dataset=None, spin=False, batch_size=8, num_workers=0, shuffle=True):
+    transforms = SPIN_TRANSFORMS if spin else CTC_TRANSFORMS
+    config = {
+        "Global": {"character_dict_path": None, "max_text_length": 25, "use_space_char": False},
+        "PostProcess": {"name": "SPINLabelDecode" if spin else "CTCLabelDecode"},
+    }
+    for mode, dataset in (("Train", train_dataset), ("Eval", eval_dataset or train_dataset)):
+        config[mode] = {
+            "dataset": dict(dataset, transforms=copy.deepcopy(transforms)),
+            "loader": {"shuffle": shuffle and mode == "Train", "drop_last": mode == "Train",
+                       "batch_size_per_card": batch_size, "num_workers": num_workers},
+        }
+    return config
