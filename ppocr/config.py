@@ -1,12 +1,14 @@
 """YAML configs with ``-o Section.key=value`` overrides, read safely (never executed)."""
 import copy
 import os
+import re
 
 import yaml
 
 from ppocr.errors import UserError
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
 
 
 def load_config(path):
@@ -46,9 +48,12 @@ def load_config(path):
 def parse_value(text):
     """A command-line value as a YAML scalar or list: '1e-3' -> 0.001, '[3, 32, 100]' -> list."""
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
+    if isinstance(value, str) and _EXPONENT.match(value):
+        return float(value)  # YAML 1.1 wants a dot in 1.0e-3; users type 1e-3
+    return value
 
 
 def parse_overrides(pairs):

@@ -1,4 +1,14 @@
 """Name -> class registries: every configurable component registers under its YAML name."""
+import inspect
+
+from ppocr.errors import UserError
+
+
+class UnknownName(UserError, KeyError):
+    """A name no component of that kind registered: a user's typo (a KeyError too, for old callers)."""
+
+    def __str__(self):
+        return str(self.args[0])  # KeyError would quote the whole message
 
 
 class Registry:
@@ -33,9 +43,9 @@ class Registry:
 
     def get(self, name):
         if name not in self._classes:
-            raise KeyError(
+            raise UnknownName(
                 f"unknown {self.kind} {name!r}; registered {self.kind} names: "
-                f"{', '.join(self.names())}"
+                f"{', '.join(self.names())} (fix the name in the config)"
             )
         return self._classes[name]
 
@@ -48,7 +58,14 @@ class Registry:
             raise ValueError(f"a {self.kind} section needs a 'name' key, got {cfg!r}")
         kwargs = {k: v for k, v in cfg.items() if k != "name"}
         kwargs.update(extra)
-        return self.get(cfg["name"])(**kwargs)
+        cls = self.get(cfg["name"])
+        try:
+            inspect.signature(cls).bind(**kwargs)
+        except TypeError as e:  # an option the component does not have, or a required one missing
+            raise UserError(f"{self.kind} {cfg['name']}: {e}; check its options in the config") from None
+        except ValueError:
+            pass  # no inspectable signature (a builtin): let the call decide
+        return cls(**kwargs)
 
 
 TRANSFORMS = Registry("transform")

@@ -16,7 +16,7 @@ import os
 import paddle
 
 from ppocr.errors import UserError
-from ppocr.utils.io import atomic_save, atomic_write_bytes
+from ppocr.utils.io import atomic_save, atomic_write_bytes, fsync_dir
 
 logger = logging.getLogger("ppocr")
 SUFFIXES = (".pdparams", ".pdopt", ".states")
@@ -29,9 +29,14 @@ def _strip(path):
     return path
 
 
-def save_checkpoint(prefix, model, optimizer=None, states=None):
-    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring)."""
+def save_checkpoint(prefix, model, optimizer=None, states=None, hook=None):
+    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring).
+
+    ``hook(point)``, if given, is called after each staged file (``checkpoint_write``) and after
+    the first rename (``checkpoint_commit``): the test-only fault injection of ppocr.utils.fault.
+    """
     recover(prefix)
+    _remove_orphans(prefix)
     staged = []
     parts = [(".pdparams", model.state_dict(), paddle.save)]
     if optimizer is not None:
@@ -43,28 +48,60 @@ def save_checkpoint(prefix, model, optimizer=None, states=None):
             atomic_write_bytes(tmp, obj)
         else:
             atomic_save(obj, tmp, save_fn)
-        staged.append([tmp, prefix + suffix])
+        # names relative to the journal's folder, so a moved output folder still recovers
+        staged.append([os.path.basename(tmp), os.path.basename(prefix + suffix)])
+        if hook is not None:
+            hook("checkpoint_write")
     atomic_write_bytes(prefix + ".commit", json.dumps(staged).encode("utf-8"))
-    recover(prefix)
+    recover(prefix, hook=hook)
 
 
-def recover(prefix):
-    """Finish a checkpoint write that was interrupted after its journal was written."""
+def recover(prefix, hook=None):
+    """Finish a checkpoint write that was interrupted after its journal was written.
+
+    Safe to run while another process does the same (e.g. eval.py reading ``latest`` during training).
+    """
     journal = prefix + ".commit"
     if not os.path.exists(journal):
         return
-    with open(journal, "rb") as f:
-        try:
+    folder = os.path.dirname(os.path.abspath(prefix))
+    try:
+        with open(journal, "rb") as f:
             staged = json.loads(f.read().decode("utf-8"))
-        except ValueError:
-            staged = []  # cannot happen with an atomic journal; an unreadable one commits nothing
+    except FileNotFoundError:
+        return  # another process completed it
+    except ValueError:
+        staged = []  # cannot happen with an atomic journal; an unreadable one commits nothing
     for tmp, final in staged:
-        if os.path.exists(tmp):
+        if os.path.basename(tmp) == tmp:  # journals of earlier versions held whole paths
+            tmp, final = os.path.join(folder, tmp), os.path.join(folder, final)
+        try:
             os.replace(tmp, final)
-    os.remove(journal)
+        except FileNotFoundError:
+            continue  # renamed already, before a crash or by another process
+        if hook is not None:
+            hook("checkpoint_commit")
+    fsync_dir(folder)
+    try:
+        os.remove(journal)
+    except FileNotFoundError:
+        pass
+
+
+def _remove_orphans(prefix):
+    """Staged and temporary files a crash left before the journal: never committed, never read."""
+    folder, base = os.path.split(os.path.abspath(prefix))
+    for name in os.listdir(folder):
+        staged = any(name == base + suffix + ".staged" for suffix in SUFFIXES)
+        if staged or (name.startswith(f".{base}.") and name.endswith(".tmp")):
+            try:
+                os.remove(os.path.join(folder, name))
+            except FileNotFoundError:
+                pass
 
 
 def read_states(prefix):
+    """The ``.states`` of a checkpoint as a dict ({} if there is none)."""
     path = prefix + ".states"
     if not os.path.exists(path):
         return {}
@@ -73,7 +110,12 @@ def read_states(prefix):
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
+        pass
+    try:
         return dict(paddle.load(path))  # a reference-release pickle
+    except Exception as e:  # neither JSON nor a pickle: say which file, not paddle's internals
+        raise UserError(f"cannot read training states {path!r} ({type(e).__name__}): the file is damaged; "
+                        "resume from another checkpoint, or use Global.pretrained_model to load the weights only") from None
 
 
 def load_weights(model, path, skip_mismatched=False):
@@ -117,7 +159,25 @@ def load_checkpoint(prefix, model, optimizer=None, skip_mismatched=False):
     """Resume: weights, optimizer (with its learning-rate schedule) and the training states."""
     prefix = load_weights(model, prefix, skip_mismatched=skip_mismatched)
     if optimizer is not None and os.path.exists(prefix + ".pdopt"):
-        optimizer.set_state_dict(paddle.load(prefix + ".pdopt"))
+        try:
+            saved = paddle.load(prefix + ".pdopt")
+        except Exception as e:
+            raise UserError(f"cannot read optimizer state {prefix + '.pdopt'!r} ({type(e).__name__}): the file is "
+                            "damaged; resume from another checkpoint, or delete it to restart the optimizer") from None
+        _warn_unmatched_optimizer_state(saved, optimizer, prefix)
+        optimizer.set_state_dict(saved)
     elif optimizer is not None:
         logger.warning("%s.pdopt not found: the optimizer starts afresh", prefix)
     return read_states(prefix)
+
+
+def _warn_unmatched_optimizer_state(saved, optimizer, prefix):
+    """Paddle keys optimizer moments by parameter name (``linear_3.w_0_moment1_0``) and silently
+    starts afresh the moments whose name it does not find: say so instead."""
+    names = [p.name for p in getattr(optimizer, "_parameter_list", None) or []]
+    keys = [k for k, v in saved.items() if k not in ("LR_Scheduler", "master_weights") and hasattr(v, "shape")]
+    unmatched = [k for k in keys if not any(k.startswith(name + "_") for name in names)]
+    if names and unmatched:
+        logger.warning("%d of %d optimizer tensors in %s.pdopt belong to no parameter of this model (written by "
+                       "another program, or the model changed): those moments restart from zero, e.g. %s",
+                       len(unmatched), len(keys), prefix, ", ".join(unmatched[:3]))

@@ -2,11 +2,11 @@
 import argparse
 import logging
 import os
-import sys
 
 from ppocr.charset import read_dict
 from ppocr.engine.inference import list_images, read_bytes
 from ppocr.engine.predictor import TextRecognizer
+from ppocr.engine.program import OneLineParser
 from ppocr.errors import UserError
 from ppocr.utils.logging import get_logger
 
@@ -33,14 +33,8 @@ def image_shape(text):
     return shape
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def build_parser():
-    p = _OneLineParser(description="Recognise word images with an exported model.")
+    p = OneLineParser(description="Recognise word images with an exported model.")
     p.add_argument("--image_dir", required=True, help="an image file or a folder of images")
     p.add_argument("--rec_model_dir", required=True, help="folder written by tools/export_model.py")
     p.add_argument("--rec_image_shape", type=image_shape, default=None, help="C, H, W; checked against inference.yml")

@@ -1,6 +1,5 @@
 """What every tool does first: read ``-c``/``-o``, start the process group, pick the device, log."""
 import argparse
-import logging
 import os
 import sys
 
@@ -8,24 +7,36 @@ import paddle.distributed as dist
 import yaml
 
 from ppocr.config import merge_config
-from ppocr.errors import UserError
+from ppocr.config_check import check_config
+from ppocr.errors import Interrupted, UserError
 from ppocr.utils.device import select_device
 from ppocr.utils.logging import get_logger
 
 
-def config_parser(description):
-    parser = argparse.ArgumentParser(description=description)
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose errors are one line (``error: ...``, exit code 2) like every other user error."""
+
+    def error(self, message):
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+def config_parser(description, extra_args=None):
+    """``-c``/``-o`` plus a tool's own options: ``extra_args(parser)`` adds them (one parser, one --help)."""
+    parser = OneLineParser(description=description)
     parser.add_argument("-c", "--config", required=True, help="YAML config, e.g. configs/rec/rec_mv3_tps_bilstm_ctc.yml")
     parser.add_argument("-o", "--opt", nargs="+", action="append", default=[], metavar="Section.key=value",
                         help="override config values; several pairs per -o, -o repeatable")
+    if extra_args is not None:
+        extra_args(parser)
     return parser
 
 
-def setup(argv, description, log_name=None):
+def setup(argv, description, log_name=None, extra_args=None):
     """Parse the command line and return ``(config, args)`` with logging and the device ready."""
-    args = config_parser(description).parse_args(argv)
+    args = config_parser(description, extra_args).parse_args(argv)
     overrides = [pair for group in args.opt for pair in group]
-    config = merge_config(args.config, overrides)
+    config = check_config(merge_config(args.config, overrides))
     g = config.setdefault("Global", {}) or {}
     config["Global"] = g
     world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
@@ -42,13 +53,18 @@ def setup(argv, description, log_name=None):
 
 
 def run(main):
-    """Run a tool's ``main``; a user's mistake ends in one line on stderr and exit code 2."""
+    """Run a tool's ``main``; a user's mistake ends in one line on stderr and exit code 2
+    (set PPOCR_DEBUG=1 to see its traceback). Training stopped by a signal exits with 128 + signal."""
     try:
         main()
     except UserError as e:
-        logging.getLogger("ppocr").debug("user error", exc_info=True)
+        if os.environ.get("PPOCR_DEBUG"):
+            raise
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
+    except Interrupted as e:
+        print(f"stopped: {e}", file=sys.stderr)
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)

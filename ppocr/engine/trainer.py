@@ -17,17 +17,18 @@ from ppocr.config import dump_config
 from ppocr.data import build_dataloader
 from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.engine.evaluator import evaluate
+from ppocr.engine.resume import apply_schedule, best_so_far, restore_states, schedule_changed, schedule_of
+from ppocr.engine.stop import StopRequested, StopSignals
+from ppocr.errors import Interrupted
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
 from ppocr.modeling import build_model
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
+from ppocr.utils.fault import FaultPlan, HitEachBatch, after_each
+from ppocr.utils.plot_curves import refresh_curves
 
 logger = logging.getLogger("ppocr")
-
-
-class StopRequested(Exception):
-    """SIGINT / SIGTERM arrived: save ``latest`` and leave."""
 
 
 class Trainer:
@@ -57,7 +58,8 @@ class Trainer:
         self.optimizer, self.lr = build_optimizer(
             config["Optimizer"], self.epoch_num, len(self.train_loader), self.model
         )
-        self.states = {"epoch": 1, "step_in_epoch": 0, "global_step": 0, "best_model_dict": {}}
+        # step_in_epoch counts batches taken from the sampler (trained on or all unusable): where it restarts
+        self.states = {"epoch": 1, "step_in_epoch": 0, "global_step": 0, "best_model_dict": {}, "skipped": {}}
         skip = bool(g.get("skip_mismatched_tensors", False))
         if g.get("checkpoints"):
             self._resume(g["checkpoints"], skip)
@@ -69,108 +71,119 @@ class Trainer:
             self.use_amp = False
         self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
         self.net = paddle.DataParallel(self.model) if self.world > 1 else self.model
+        self.fault = FaultPlan.from_env()  # test-only (see ppocr.utils.fault); None in every real run
+        if self.fault is not None:
+            self.loss_fn = after_each(self.loss_fn, self.fault, "train_step")
+            if self.eval_loader is not None:
+                self.eval_loader = HitEachBatch(self.eval_loader, self.fault, "eval_batch")
 
     def _resume(self, prefix, skip):
         saved = load_checkpoint(prefix, self.model, self.optimizer, skip_mismatched=skip)
-        for key in self.states:
-            if key in saved:
-                self.states[key] = saved[key]
-        if "step_in_epoch" not in saved and "epoch" in saved:  # reference files: end of an epoch
-            self.states["epoch"], self.states["step_in_epoch"] = saved["epoch"] + 1, 0
-        self._apply_config_lr(saved.get("config_lr"))
-        logger.info("resumed from %s at epoch %d, global step %d, best %s", prefix,
-                    self.states["epoch"], self.states["global_step"], self.states["best_model_dict"] or "none")
+        self.states = restore_states(saved, self.states)
+        self.states["best_model_dict"] = best_so_far(self.states["best_model_dict"], self.save_dir,
+                                                     self.metric.main_indicator)
+        changed = schedule_changed(saved, self._schedule())
+        apply_schedule(self.lr, self.states["global_step"], changed)
+        if changed:
+            logger.info("learning-rate schedule changed in the config since the checkpoint (%s -> %s): applied",
+                        saved.get("lr_schedule", saved.get("config_lr")), self._schedule())
+        logger.info("resumed from %s at epoch %d (batch %d of the epoch), global step %d, learning rate %r, best %s",
+                    prefix, self.states["epoch"], self.states["step_in_epoch"], self.states["global_step"],
+                    self.optimizer.get_lr(), self.states["best_model_dict"] or "none")
 
-    def _config_lr(self):
-        lr_cfg = self.config["Optimizer"].get("lr") or {}
-        return lr_cfg.get("learning_rate", lr_cfg.get("values"))
-
-    def _apply_config_lr(self, saved_lr):
-        """A learning rate edited in the config since the checkpoint wins over the saved one."""
-        new = self._config_lr()
-        if saved_lr is None or new is None or saved_lr == new:
-            return
-        sched = self.lr
-        if isinstance(sched, paddle.optimizer.lr.LinearWarmup):
-            sched = sched.learning_rate
-        if isinstance(sched, paddle.optimizer.lr.PiecewiseDecay) and isinstance(new, list):
-            sched.values = list(new)
-        elif isinstance(sched, paddle.optimizer.lr.LRScheduler) and not isinstance(new, list):
-            sched.base_lr = float(new)
-        if isinstance(self.lr, paddle.optimizer.lr.LRScheduler):
-            self.lr.step(self.lr.last_epoch)  # recompute the current value from the new base
-        else:
-            self.optimizer.set_lr(float(new))
-        logger.info("learning rate changed in the config since the checkpoint: %s -> %s (applied)", saved_lr, new)
+    def _schedule(self):
+        return schedule_of(self.config, len(self.train_loader))
 
     # ---- the loop ---------------------------------------------------------------------
     def train(self):
+        """Train to ``Global.epoch_num``; returns the states. SIGINT/SIGTERM: saves ``latest`` and
+        raises ``Interrupted`` (tools exit with 128 + the signal number)."""
         g = self.config["Global"]
         if self.rank == 0:
             os.makedirs(self.save_dir, exist_ok=True)
             dump_config(self.config, os.path.join(self.save_dir, "config.yml"))
-        print_step = int(g.get("print_batch_step", 10))
-        eval_start, eval_every = _eval_schedule(g.get("eval_batch_step", [0, 2000]))
-        save_epoch_step = int(g.get("save_epoch_step", 1))
-        smooth = collections.deque(maxlen=int(g.get("log_smooth_window", 20)))
-        steps_per_epoch = len(self.train_loader)
-        self.skipped = collections.Counter()
+        self.print_step = int(g.get("print_batch_step", 10))
+        self.eval_start, self.eval_every = _eval_schedule(g.get("eval_batch_step", [0, 2000]))
+        self.smooth = collections.deque(maxlen=int(g.get("log_smooth_window", 20)))
+        self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = 0
         self.net.train()
-        with _StopSignals() as stop, logging_redirect_tqdm(loggers=[logger]):
-            return self._train_epochs(stop, print_step, eval_start, eval_every, save_epoch_step, smooth, steps_per_epoch)
-
-    def _train_epochs(self, stop, print_step, eval_start, eval_every, save_epoch_step, smooth, steps_per_epoch):
-        try:
-            for epoch in range(self.states["epoch"], self.epoch_num + 1):
-                self.states["epoch"] = epoch
-                sampler = self.train_loader.batch_sampler
-                sampler.set_epoch(epoch)
-                if hasattr(sampler, "set_start"):
-                    sampler.set_start(self.states["step_in_epoch"])
-                bar = tqdm(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
-                           disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
-                reader_start = time.perf_counter()
-                window = _Window()
-                for batch in self.train_loader:
-                    window.reader += time.perf_counter() - reader_start
-                    self.skipped.update(batch.get("skipped") or {})
-                    if len(batch["text"]) == 0:
-                        reader_start = time.perf_counter()
-                        continue
-                    loss, preds = self._step(batch)
-                    smooth.append(float(loss))
-                    self.states["global_step"] += 1
-                    self.steps_run += 1
-                    self.states["step_in_epoch"] += 1
-                    window.add(time.perf_counter() - reader_start, len(batch["text"]))
-                    bar.update(1)
-                    step = self.states["global_step"]
-                    if self.rank == 0 and step % print_step == 0:
-                        self._log_train(batch, preds, smooth, window, steps_per_epoch)
-                        window = _Window()
-                    if step > eval_start and (step - eval_start) % eval_every == 0:
-                        self._evaluate_and_save()
-                    if stop:
-                        raise StopRequested(stop[0])
-                    reader_start = time.perf_counter()
-                bar.close()
-                self.states["step_in_epoch"] = 0
-                self.states["epoch"] = epoch + 1
-                self._save("latest")
-                if epoch % save_epoch_step == 0:
-                    self._save(f"iter_epoch_{epoch}")
-        except StopRequested as e:
-            self._save("latest")
-            logger.warning("received %s: saved %s and stopped; resume with -o Global.checkpoints=%s",
-                           e.args[0], os.path.join(self.save_dir, "latest"), os.path.join(self.save_dir, "latest"))
-            return self.states
+        with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger]):
+            try:
+                self._train_epochs(stop, int(g.get("save_epoch_step", 1)))
+            except StopRequested as e:
+                self._stop(e.args[0])
         if self.rank == 0:
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
-                        dict(self.skipped) or "none")
+                        dict(self.states["skipped"]) or "none")
         logger.info("rank %d of %d finished: %d steps this run, %d checkpoint files written", self.rank, self.world,
                     self.steps_run, self.files_written, extra={"all_ranks": True})
         return self.states
+
+    def _train_epochs(self, stop, save_epoch_step):
+        steps_per_epoch = len(self.train_loader)
+        for epoch in range(self.states["epoch"], self.epoch_num + 1):
+            self.states["epoch"] = epoch
+            sampler = self.train_loader.batch_sampler
+            sampler.set_epoch(epoch)
+            sampler.set_start(self.states["step_in_epoch"])
+            bar = tqdm(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
+                       disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
+            self.window = _Window()
+            reader_start = time.perf_counter()
+            for batch in self.train_loader:
+                self.window.reader += time.perf_counter() - reader_start
+                # checked before the batch counts as taken, so a resumed run starts with this batch
+                stop_now, any_empty = self._agree(bool(stop), len(batch["text"]) == 0)
+                if stop_now:
+                    raise StopRequested(stop[0] if stop else signal.SIGTERM)
+                self.states["step_in_epoch"] += 1
+                self.states["skipped"].update(batch.get("skipped") or {})
+                bar.update(1)
+                if any_empty:  # every process skips the step together, or gradient all-reduce would hang
+                    if batch["text"]:
+                        self.states["skipped"]["usable, dropped with another process's unusable batch"] += len(batch["text"])
+                else:
+                    self._train_batch(batch, reader_start, steps_per_epoch)
+                reader_start = time.perf_counter()
+            bar.close()
+            self.states["step_in_epoch"] = 0
+            self.states["epoch"] = epoch + 1
+            self._save("latest")
+            if epoch % save_epoch_step == 0:
+                self._save(f"iter_epoch_{epoch}")
+
+    def _train_batch(self, batch, reader_start, steps_per_epoch):
+        loss, preds = self._step(batch)
+        self.smooth.append(float(loss))
+        self.states["global_step"] += 1
+        self.steps_run += 1
+        self.window.add(time.perf_counter() - reader_start, len(batch["text"]))
+        step = self.states["global_step"]
+        if self.rank == 0 and step % self.print_step == 0:
+            self._log_train(batch, preds, self.smooth, self.window, steps_per_epoch)
+            self.window = _Window()
+        if step > self.eval_start and (step - self.eval_start) % self.eval_every == 0:
+            self._evaluate_and_save()
+
+    def _agree(self, stop, empty):
+        """(stop, skip this step) agreed by all processes: they must take the same path through a
+        step, or the gradient all-reduce of the others waits forever. One process: as given."""
+        if self.world == 1:
+            return stop, empty
+        flags = paddle.to_tensor([int(stop), int(empty)], dtype="int32")
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        stop, empty = (bool(v) for v in flags.numpy().tolist())
+        return stop, empty
+
+    def _stop(self, signum):
+        self._save("latest")
+        if self.world > 1:
+            dist.barrier()  # the others wait for rank 0's checkpoint before they exit
+        latest = os.path.join(self.save_dir, "latest")
+        raise Interrupted(f"received {signal.Signals(signum).name}: saved {latest} at epoch {self.states['epoch']}, "
+                          f"global step {self.states['global_step']}; resume with -o Global.checkpoints={latest}",
+                          signum)
 
     def _step(self, batch):
         targets = {k: v for k, v in batch.items() if k not in ("image", "text", "valid", "skipped")}
@@ -200,8 +213,8 @@ class Trainer:
             record.pop("samples", None)
             self.metric.reset()
         record.update(window.summary())
-        if self.skipped:
-            record["skipped"] = dict(self.skipped)
+        if self.states["skipped"]:
+            record["skipped"] = dict(self.states["skipped"])
         text = ", ".join(f"{k}: {v:.6f}" if isinstance(v, float) else f"{k}: {v}" for k, v in record.items())
         logger.info("epoch: [%d/%d], %s", self.states["epoch"], self.epoch_num, text.split(", ", 1)[1])
         self._append_log({"kind": "train", **record})
@@ -222,12 +235,16 @@ class Trainer:
             logger.info("cur metric, %s", ", ".join(f"{k}: {v}" for k, v in result.items()))
             logger.info("best metric, %s", ", ".join(f"{k}: {v}" for k, v in self.states["best_model_dict"].items()))
             self._append_log({"kind": "eval", "global_step": self.states["global_step"], **result})
+            refresh_curves(self.save_dir)  # train_curves.png, redrawn from train_log.jsonl
 
     def _save(self, name):
         if self.rank != 0:
             return
-        states = {**self.states, "config_lr": self._config_lr()}
-        save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states)
+        lr_cfg = self.config["Optimizer"].get("lr") or {}
+        states = {**self.states, "lr_schedule": self._schedule(),
+                  "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
+        save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states,
+                        hook=self.fault.hit if self.fault is not None else None)
         self.files_written += 3
 
     def _append_log(self, record):
@@ -257,29 +274,3 @@ def _eval_schedule(value):
     if isinstance(value, (list, tuple)) and len(value) == 2:
         return int(value[0]), max(1, int(value[1]))
     return 0, max(1, int(value))
-
-
-class _StopSignals:
-    """While active, SIGINT/SIGTERM only set ``requested``; the loop saves and stops at a step end."""
-
-    def __init__(self):
-        self.requested = []
-        self._previous = {}
-
-    def __bool__(self):
-        return bool(self.requested)
-
-    def __getitem__(self, i):
-        return self.requested[i]
-
-    def __enter__(self):
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def _handle(self, signum, frame):
-        self.requested.append(signal.Signals(signum).name)
-
-    def __exit__(self, *exc):
-        for sig, previous in self._previous.items():
-            signal.signal(sig, previous)

@@ -10,6 +10,7 @@ def atomic_write_bytes(path, data):
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), _default_mode())
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -18,7 +19,7 @@ def atomic_write_bytes(path, data):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def atomic_save(obj, path, save_fn):
@@ -28,6 +29,7 @@ def atomic_save(obj, path, save_fn):
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     os.close(fd)
     try:
+        os.chmod(tmp, _default_mode())
         save_fn(obj, tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -36,10 +38,19 @@ def atomic_save(obj, path, save_fn):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
-def _fsync_dir(folder):
+def _default_mode():
+    """The mode ``open()`` would give a new file (0666 less the umask): mkstemp's 0600 would hide
+    checkpoints from the rest of a team. The umask can only be read by setting it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def fsync_dir(folder):
+    """fsync a folder, so a rename in it survives a power loss (best effort: not every filesystem allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -12,12 +12,16 @@ INTERPOLATIONS = {0: cv2.INTER_NEAREST, 1: cv2.INTER_LINEAR, 2: cv2.INTER_CUBIC,
 
 
 def _as_shape(image_shape, size, name):
-    if not isinstance(image_shape, (list, tuple)) or len(image_shape) != size:
-        raise UserError(f"{name}.image_shape must be a list of {size} integers, got {image_shape!r}")
-    shape = tuple(int(v) for v in image_shape)
-    if min(shape) <= 0:
-        raise UserError(f"{name}.image_shape must be positive, got {image_shape!r}")
-    return shape
+    ok = isinstance(image_shape, (list, tuple)) and len(image_shape) == size
+    if not ok or any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in image_shape):
+        example = "[3, 32, 100]" if size == 3 else "[100, 32]"
+        raise UserError(f"{name}.image_shape must be a list of {size} positive integers like {example}, "
+                        f"got {image_shape!r}")
+    return tuple(image_shape)
+
+
+def _as_pixels(chw):
+    return np.clip(np.rint(chw), 0, 255).astype(np.uint8).transpose((1, 2, 0))
 
 
 @DATA_OPS.register()
@@ -56,6 +60,10 @@ class RecResizeImg:
 
     def placeholder(self):
         return {"image": np.zeros(self.output_shape, dtype=np.float32), "valid_ratio": np.float32(1.0)}
+
+    def to_uint8(self, image):
+        """This op's output back to pixels, (C, H, W) in [-1, 1] -> (H, W, C) uint8, for display."""
+        return _as_pixels(np.asarray(image, dtype=np.float32) * 127.5 + 127.5)
 
 
 @DATA_OPS.register()
@@ -97,6 +105,10 @@ class SPINRecResizeImg:
 
     def placeholder(self):
         return {"image": np.zeros(self.output_shape, dtype=np.float32)}
+
+    def to_uint8(self, image):
+        """This op's output back to pixels, (1, H, W) -> (H, W, 1) uint8, for display."""
+        return _as_pixels(np.asarray(image, dtype=np.float32) * self.std + self.mean)
 
 
 @DATA_OPS.register()

@@ -1,0 +1,134 @@
+"""Types of the config values the engine reads itself, checked once when a tool starts, so that a
+wrong one is a one-line error naming the key, not a traceback from the middle of training.
+
+The options of a component (``Architecture.Backbone.scale``, a data op's ``image_shape``) belong
+to the component: its registry checks its name and option names, the component their values.
+"""
+import math
+
+from ppocr.errors import UserError
+
+SECTIONS = ("Global", "Optimizer", "Architecture", "Loss", "PostProcess", "Metric", "Train", "Eval")
+
+
+class _Wrong(Exception):
+    pass
+
+
+class Check:
+    """One kind of value: ``convert(value)`` returns it (normalised) or raises ``_Wrong``."""
+
+    def __init__(self, convert, expected, example):
+        self.convert, self.expected, self.example = convert, expected, example
+
+
+def _integer(minimum):
+    def convert(value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise _Wrong
+        return value
+
+    return convert
+
+
+def _number(low, high=math.inf, low_open=False):
+    def convert(value):
+        if isinstance(value, str):  # YAML 1.1 reads 1e-3 (no dot) as a string
+            try:
+                value = float(value)
+            except ValueError:
+                raise _Wrong from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _Wrong
+        if value < low or (low_open and value == low) or value >= high:
+            raise _Wrong
+        return value
+
+    return convert
+
+
+def _boolean(value):
+    if not isinstance(value, bool):
+        raise _Wrong
+    return value
+
+
+def _path(value):
+    if not isinstance(value, str):
+        raise _Wrong
+    return value
+
+
+def _list_of(convert):
+    def check(value):
+        if not isinstance(value, (list, tuple)) or not value:
+            raise _Wrong
+        return [convert(v) for v in value]
+
+    return check
+
+
+def _eval_batch_step(value):
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise _Wrong
+        return [_integer(0)(value[0]), _integer(1)(value[1])]
+    return _integer(1)(value)
+
+
+POSITIVE = Check(_integer(1), "a positive integer", "10")
+BOOL = Check(_boolean, "True or False", "True")
+PATH = Check(_path, "a path (or empty)", "./output/rec/x/")
+KEYS = {
+    "Global.epoch_num": POSITIVE,
+    "Global.print_batch_step": POSITIVE,
+    "Global.save_epoch_step": POSITIVE,
+    "Global.log_smooth_window": POSITIVE,
+    "Global.max_text_length": POSITIVE,
+    "Global.seed": Check(_integer(0), "an integer >= 0", "1024"),
+    "Global.eval_batch_step": Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]"),
+    **{f"Global.{key}": BOOL for key in ("use_gpu", "use_amp", "cal_metric_during_train", "use_space_char",
+                                         "skip_mismatched_tensors", "use_visualdl", "infer_mode")},
+    **{f"Global.{key}": PATH for key in ("character_dict_path", "pretrained_model", "checkpoints", "save_model_dir",
+                                         "save_inference_dir", "save_res_path", "infer_img")},
+    **{f"{mode}.loader.batch_size_per_card": POSITIVE for mode in ("Train", "Eval")},
+    **{f"{mode}.loader.num_workers": Check(_integer(0), "an integer >= 0", "4") for mode in ("Train", "Eval")},
+    **{f"{mode}.loader.{key}": BOOL for mode in ("Train", "Eval") for key in ("shuffle", "drop_last", "use_shared_memory")},
+    "Optimizer.lr.learning_rate": Check(_number(0, low_open=True), "a positive number", "0.0005"),
+    "Optimizer.lr.warmup_epoch": Check(_number(0), "a number >= 0", "1"),
+    "Optimizer.lr.values": Check(_list_of(_number(0, low_open=True)), "a list of positive numbers", "[0.001,0.0001]"),
+    "Optimizer.lr.decay_epochs": Check(_list_of(_number(0)), "a list of numbers >= 0", "[3,4,5]"),
+    "Optimizer.beta1": Check(_number(0, 1), "a number in [0, 1)", "0.9"),
+    "Optimizer.beta2": Check(_number(0, 1), "a number in [0, 1)", "0.999"),
+    "Optimizer.clip_norm": Check(_number(0, low_open=True), "a positive number", "5"),
+    "Optimizer.regularizer.factor": Check(_number(0), "a number >= 0", "0.00004"),
+}
+
+
+def check_config(config):
+    """Check (and normalise, e.g. '1e-3' -> 0.001) the values of ``KEYS`` present in ``config``;
+    returns ``config``. A missing or empty value is left to the default of whoever reads it.
+
+    Example::
+
+        check_config({"Global": {"epoch_num": "ten"}})
+        # UserError: Global.epoch_num must be a positive integer, got 'ten': ... -o Global.epoch_num=10
+    """
+    for section in SECTIONS:
+        if config.get(section) is not None and not isinstance(config[section], dict):
+            raise UserError(f"config section {section} must be a mapping of keys, got {config[section]!r}")
+    for dotted, check in KEYS.items():
+        *parents, key = dotted.split(".")
+        node = config
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or node.get(key) is None:
+            continue
+        try:
+            node[key] = check.convert(node[key])
+        except _Wrong:
+            raise UserError(f"{dotted} must be {check.expected}, got {node[key]!r}: fix it in the config "
+                            f"or override it, e.g. -o {dotted}={check.example}") from None
+    return config

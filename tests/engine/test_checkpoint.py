@@ -1,0 +1,135 @@
+"""Checkpoint files (ppocr/engine/checkpoint.py): a crash at any point of a write leaves either the
+old checkpoint or, once recovered, the new one, never a mix; damaged or ill-fitting files are
+one-line errors; the test-only fault plan parses strictly."""
+import json
+import os
+
+import paddle
+import pytest
+
+from ppocr.engine.checkpoint import load_checkpoint, load_weights, read_states, save_checkpoint
+from ppocr.errors import UserError
+from ppocr.utils.fault import FaultPlan
+
+
+class Crash(Exception):
+    pass
+
+
+def _model(out=3):
+    paddle.seed(0)
+    return paddle.nn.Linear(4, out)
+
+
+def _crash_at(point, n):
+    seen = []
+
+    def hook(name):
+        seen.append(name)
+        if seen.count(point) == n and name == point:
+            raise Crash(f"{point}:{n}")
+
+    return hook
+
+
+def _files(prefix):
+    return {s: open(prefix + s, "rb").read() for s in (".pdparams", ".pdopt", ".states")}
+
+
+@pytest.fixture
+def old_and_new(tmp_path):
+    """A checkpoint at step 1 on disk, and a model and optimizer whose state is step 2."""
+    prefix = str(tmp_path / "latest")
+    model = _model()
+    optimizer = paddle.optimizer.Adam(parameters=model.parameters())
+    _step(model, optimizer)
+    save_checkpoint(prefix, model, optimizer, {"global_step": 1})
+    old = _files(prefix)
+    _step(model, optimizer)
+    return prefix, model, optimizer, old
+
+
+def _step(model, optimizer):
+    model(paddle.ones([1, 4])).sum().backward()
+    optimizer.step()
+    optimizer.clear_grad()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_crash_while_staging_leaves_the_old_checkpoint(old_and_new, n):
+    prefix, model, optimizer, old = old_and_new
+    with pytest.raises(Crash):
+        save_checkpoint(prefix, model, optimizer, {"global_step": 2}, hook=_crash_at("checkpoint_write", n))
+    load_checkpoint(prefix, _model(), None)
+    assert _files(prefix) == old and read_states(prefix) == {"global_step": 1}
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2})  # the next save clears what the crash left
+    assert sorted(os.listdir(os.path.dirname(prefix))) == ["latest.pdopt", "latest.pdparams", "latest.states"]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_crash_while_renaming_is_completed_by_the_next_load(old_and_new, n):
+    prefix, model, optimizer, _ = old_and_new
+    with pytest.raises(Crash):
+        save_checkpoint(prefix, model, optimizer, {"global_step": 2}, hook=_crash_at("checkpoint_commit", n))
+    fresh = _model()
+    assert load_checkpoint(prefix, fresh, None) == {"global_step": 2}
+    assert all(paddle.equal_all(a, b) for a, b in zip(fresh.parameters(), model.parameters()))
+    assert not os.path.exists(prefix + ".commit")
+
+
+def test_files_are_readable_like_any_new_file(old_and_new):
+    prefix = old_and_new[0]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for suffix in (".pdparams", ".pdopt", ".states"):
+        assert os.stat(prefix + suffix).st_mode & 0o777 == 0o666 & ~umask, suffix
+
+
+@pytest.mark.parametrize("suffix, message", [
+    (".pdparams", "cannot read weights file"),
+    (".pdopt", "cannot read optimizer state"),
+    (".states", "cannot read training states"),
+])
+def test_a_damaged_file_is_a_user_error_naming_it(old_and_new, suffix, message):
+    prefix, model, optimizer, _ = old_and_new
+    with open(prefix + suffix, "r+b") as f:
+        size = f.seek(0, os.SEEK_END)
+        f.truncate(size // 2)
+    with pytest.raises(UserError, match=message) as e:
+        load_checkpoint(prefix, model, optimizer)
+    assert prefix + suffix in str(e.value)
+
+
+def test_a_tensor_of_another_shape_names_it_and_both_shapes(old_and_new, caplog):
+    prefix = old_and_new[0]
+    with pytest.raises(UserError) as e:
+        load_weights(_model(out=5), prefix)
+    assert "'weight'" in str(e.value) and "[4, 3]" in str(e.value) and "[4, 5]" in str(e.value)
+    assert "Global.skip_mismatched_tensors=True" in str(e.value)
+    load_weights(_model(out=5), prefix, skip_mismatched=True)
+    assert "skipped tensor 'weight'" in caplog.text
+
+
+def test_optimizer_state_of_other_parameter_names_is_reported(old_and_new, caplog):
+    prefix = old_and_new[0]
+    other = _model()  # built later in this process: paddle names its parameters linear_<n+1>...
+    load_checkpoint(prefix, other, paddle.optimizer.Adam(parameters=other.parameters()))
+    assert "optimizer tensors in" in caplog.text and "restart from zero" in caplog.text
+    caplog.clear()
+    load_checkpoint(prefix, old_and_new[1], old_and_new[2])
+    assert "optimizer tensors in" not in caplog.text
+
+
+@pytest.mark.parametrize("spec", ["train_step", "train_step:0", "nowhere:1", "eval_batch:2:SIGNOPE", "a:b:c:d"])
+def test_fault_plan_rejects_malformed_specs(spec):
+    with pytest.raises(UserError, match="PPOCR_FAULT"):
+        FaultPlan(spec)
+
+
+def test_fault_plan_is_off_unless_the_variable_is_set():
+    assert FaultPlan.from_env({}) is None and FaultPlan.from_env({"PPOCR_FAULT": " "}) is None
+    plan = FaultPlan.from_env({"PPOCR_FAULT": "checkpoint_write:3, eval_batch:1:SIGTERM"})
+    assert {k: (n, s.name) for k, (n, s) in plan.plan.items()} == {"checkpoint_write": (3, "SIGKILL"),
+                                                                   "eval_batch": (1, "SIGTERM")}
+    plan.hit("train_step")  # not planned: nothing happens
+    assert json.dumps(plan.counts) == "{}"
