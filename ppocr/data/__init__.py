@@ -13,6 +13,7 @@ Example::
         ...
 """
 import collections
+import copy
 import logging
 
 import numpy as np
@@ -26,16 +27,19 @@ from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
 from ppocr.registry import DATASETS
 
-__all__ = ["SkipSample", "build_dataloader", "build_dataset", "build_ops", "collate", "transform",
-           "EvalBatchSampler", "TrainBatchSampler"]
+__all__ = ["SkipSample", "build_dataloader", "build_dataset", "build_ops", "build_set_loaders", "collate",
+           "list_eval_sets", "transform", "EvalBatchSampler", "TrainBatchSampler"]
 logger = logging.getLogger("ppocr")
-META_KEYS = ("text", "valid", "skip")
+META_KEYS = ("text", "valid", "skip", "label_issue")
 
 
 def collate(samples):
     """Samples -> one batch dict: arrays stacked, ``text`` a list of str, ``valid`` a bool array,
     ``skipped`` {reason: count} of the unusable samples (dropped ones in training, stand-ins
     with ``valid=False`` in evaluation).
+
+    In evaluation, ``label_issues`` {reason: count} (present only when non-empty) counts the
+    samples whose label the charset could not encode; they are scored against their text.
 
     A batch whose samples were all dropped has ``text`` and ``valid`` as empty lists, ``skipped``,
     and ``dropped`` = [number of samples]: paddle's loader fails on a batch without any array
@@ -58,6 +62,9 @@ def collate(samples):
     batch["text"] = [s["text"] for s in kept]
     batch["valid"] = np.array([bool(s["valid"]) for s in kept], dtype=bool) if kept else []
     batch["skipped"] = dict(skipped)
+    label_issues = collections.Counter(s["label_issue"] for s in kept if s.get("label_issue"))
+    if label_issues:
+        batch["label_issues"] = dict(label_issues)
     if not kept:
         batch["dropped"] = np.array([len(samples)], dtype=np.int64)
     return batch
@@ -114,3 +121,34 @@ def build_dataloader(config, mode, charset, seed=0):
         collate_fn=collate,
         return_list=True,
     )
+
+
+def list_eval_sets(config, mode="Eval"):
+    """The evaluation sets of ``config[mode]``: [(name, dataset section of that set alone)].
+
+    The dataset class decides what a set is (``list_sets``): for LMDBDataSet each entry of a
+    ``data_dir`` list, or each sub-folder holding LMDBs of a ``data_dir`` that is not itself an
+    LMDB, named by its folder; for SimpleDataSet each label file. Training keeps pooling them.
+
+    Example::
+
+        list_eval_sets(config)   # [('CUTE80', {..., 'data_dir': '.../evaluation/CUTE80'}), ('IC13_857', ...)]
+    """
+    section = config.get(mode)
+    if not isinstance(section, dict) or not isinstance(section.get("dataset"), dict):
+        raise UserError(f"the config has no {mode}.dataset section (with name, data_dir, transforms)")
+    try:
+        cls = DATASETS.get(section["dataset"].get("name"))
+    except KeyError as e:
+        raise UserError(f"{mode}.dataset.name: {e.args[0]}") from None
+    return cls.list_sets(section["dataset"])
+
+
+def build_set_loaders(config, mode, charset):
+    """{set name: DataLoader} over each set of ``list_eval_sets`` (each sharded on its own), in order."""
+    loaders = {}
+    for name, dataset_section in list_eval_sets(config, mode):
+        one = copy.deepcopy(config)
+        one[mode]["dataset"] = dataset_section
+        loaders[name] = build_dataloader(one, mode, charset)
+    return loaders

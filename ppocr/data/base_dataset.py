@@ -1,5 +1,6 @@
 """What the LMDB and label-file datasets share: the op pipeline and the handling of unusable samples."""
 import logging
+import os
 
 import numpy as np
 from paddle.io import Dataset
@@ -20,7 +21,10 @@ class RecDataSet(Dataset):
     ``__getitem__`` returns the pipeline's dict (ordered as KeepKeys) plus ``text`` (the raw label)
     and ``valid``. An unusable sample is, in Train mode, ``{'skip': reason}`` (the collate drops
     and counts it); in any other mode a zero placeholder with ``valid=False`` and ``skip`` set, so
-    evaluation scores it as wrong instead of dropping it or reading another sample.
+    evaluation scores it as wrong instead of dropping it or reading another sample. Outside Train
+    mode a label the charset cannot encode (empty, too long, unknown characters) keeps its image:
+    label ids are zero placeholders, ``valid`` stays True and ``label_issue`` gives the reason, so
+    the image is scored against its text under the chosen protocol.
     """
 
     def __init__(self, config, mode, charset, seed=0):
@@ -37,6 +41,11 @@ class RecDataSet(Dataset):
         if not self.is_train:
             self._placeholder_fields()  # fail now, not on the first unusable sample
 
+    @classmethod
+    def list_sets(cls, dataset_config):
+        """[(name, dataset section)] of the evaluation sets in ``dataset_config``: one by default."""
+        return [(set_names([dataset_config.get("data_dir") or "eval"])[0], dataset_config)]
+
     @property
     def is_train(self):
         return self.mode == "Train"
@@ -51,13 +60,21 @@ class RecDataSet(Dataset):
     def __getitem__(self, idx):
         idx = int(idx)
         sample = {}  # what read_sample got; the ops work on a copy, so sample['label'] stays the text
+        label_issue = None
         try:
             self.read_sample(idx, sample)
             data = dict(sample)
             if self.needs_rng:
                 data["rng"] = np.random.default_rng([self.seed, self.epoch, idx])
             for op in self.ops:
-                data = op(data)
+                try:
+                    data = op(data)
+                except SkipSample as e:
+                    if self.is_train or not getattr(op, "encodes_label", False):
+                        raise
+                    # evaluation scores the image against its text; the label ids only feed a loss
+                    data.update(op.placeholder())
+                    label_issue = e.reason
         except SkipSample as e:
             logger.debug("%s sample %d unusable: %s", self.mode, idx, e)
             if self.is_train:
@@ -68,6 +85,8 @@ class RecDataSet(Dataset):
         data.pop("rng", None)
         data["text"] = sample["label"]
         data["valid"] = True
+        if label_issue is not None:
+            data["label_issue"] = label_issue
         return data
 
     def _placeholder_fields(self):
@@ -83,3 +102,9 @@ class RecDataSet(Dataset):
             raise UserError(f"{self.mode}: cannot build the stand-in of an unusable sample for keys {missing}; "
                             f"keep only keys the ops produce ({sorted(fields)})")
         return {k: fields[k] for k in keep.keep_keys}
+
+
+def set_names(paths):
+    """A report name per path: its last component, or the whole path where two would clash."""
+    names = [os.path.basename(os.path.normpath(str(p))) or str(p) for p in paths]
+    return [str(p) if names.count(n) > 1 else n for n, p in zip(names, paths)]

@@ -11,7 +11,7 @@ import threading
 import lmdb
 import numpy as np
 
-from ppocr.data.base_dataset import RecDataSet
+from ppocr.data.base_dataset import RecDataSet, set_names
 from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
 from ppocr.registry import DATASETS
@@ -133,6 +133,20 @@ class LMDBDataSet(RecDataSet):
         self.ends = np.cumsum(np.asarray(counts, dtype=np.int64))
         self.starts = self.ends - np.asarray(counts, dtype=np.int64)
         logger.info("%s: %d samples in %d LMDBs under %s", mode, int(self.ends[-1]), len(paths), data_dir)
+
+    @classmethod
+    def list_sets(cls, dataset_config):
+        """One set per entry of a ``data_dir`` list; for one folder, the folder itself if it is an
+        LMDB, else each sub-folder holding an LMDB (pooled within), named by its folder."""
+        data_dir = dataset_config.get("data_dir")
+        if isinstance(data_dir, (list, tuple)):
+            roots = [str(d) for d in data_dir]
+        elif data_dir and os.path.isdir(data_dir) and not os.path.isfile(os.path.join(data_dir, "data.mdb")):
+            subs = sorted(e.path for e in os.scandir(data_dir) if e.is_dir())
+            roots = [p for p in subs if find_lmdbs(p)] or [data_dir]  # none: building it reports the error
+        else:
+            roots = [data_dir]
+        return [(name, dict(dataset_config, data_dir=root)) for name, root in zip(set_names(roots), roots)]
 
     def __len__(self):
         return int(self.ends[-1])

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from ppocr.data.base_dataset import RecDataSet
+from ppocr.data.base_dataset import RecDataSet, set_names
 from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
 from ppocr.registry import DATASETS
@@ -83,6 +83,18 @@ class SimpleDataSet(RecDataSet):
         self.file_no = np.concatenate(file_no)
         self.starts = np.concatenate(starts)
         self.ends = np.concatenate(ends)
+
+    @classmethod
+    def list_sets(cls, dataset_config):
+        """One set per label file, named by the file (without its extension)."""
+        files = dataset_config.get("label_file_list")
+        files = [files] if isinstance(files, str) else list(files or [])
+        names = set_names([os.path.splitext(f)[0] for f in files]) if files else ["eval"]
+        if len(files) <= 1:
+            return [(names[0], dataset_config)]  # an empty list is reported when the dataset is built
+        ratios = ratios_for(dataset_config.get("ratio_list", 1.0), len(files))
+        return [(name, dict(dataset_config, label_file_list=[f], ratio_list=[r]))
+                for name, f, r in zip(names, files, ratios)]
 
     def __len__(self):
         return len(self.starts)

@@ -1,60 +1,65 @@
 """Recognition metrics: word accuracy and normalised edit distance, summable across processes."""
-import string
-
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from ppocr.metrics.protocols import Protocol, resolve_protocol
 from ppocr.registry import METRICS
 
-_ALNUM = set(string.digits + string.ascii_letters)
+__all__ = ["Protocol", "RecMetric", "build_metric", "resolve_protocol"]
 
 
 @METRICS.register()
 class RecMetric:
-    """Word accuracy (``acc``) and ``norm_edit_dis`` = 1 - mean normalised Levenshtein distance.
+    """Word accuracy (``acc``) and ``norm_edit_dis`` = 1 - mean normalised Levenshtein distance,
+    under a scoring ``protocol`` (``alnum36``, ``case_sensitive`` or ``reference``; see
+    ``ppocr.metrics.protocols``). ``is_filter`` / ``ignore_space`` are the reference protocol's
+    switches; without ``protocol`` the metric is the reference's (default ``ignore_space=True``).
 
-    ``is_filter``: lower-case and keep only 0-9a-zA-Z before comparing (the reference's filter);
-    ``ignore_space``: drop spaces before comparing (the reference's default).
     Counts live in ``self.counts`` = [correct, samples, sum of normalised distances] so that
     several processes can add theirs up (see ``ppocr.engine.evaluator``).
 
     Example::
 
-        m = RecMetric()
-        m.update([("hello", 0.9), ("wrld", 0.8)], ["hello", "world"])
+        m = RecMetric(protocol="alnum36")
+        m.update([("hello", 0.9), ("wrld", 0.8)], ["Hello!", "world"])
         m.get_metric()   # {'acc': 0.5, 'norm_edit_dis': 0.9, 'samples': 2}
     """
 
-    def __init__(self, main_indicator="acc", is_filter=False, ignore_space=True, **unused):
+    def __init__(self, main_indicator="acc", protocol=None, is_filter=None, ignore_space=None, **unused):
         self.main_indicator = main_indicator
-        self.is_filter = is_filter
-        self.ignore_space = ignore_space
+        self.protocol = resolve_protocol(protocol, is_filter, ignore_space)
         self.reset()
 
-    def normalise(self, text):
-        if self.ignore_space:
-            text = text.replace(" ", "")
-        if self.is_filter:
-            text = "".join(c for c in text if c in _ALNUM).lower()
-        return text
+    def score(self, preds, labels, valid=None, charset=None):
+        """Per sample: (correct: bool array, normalised edit distance: float array).
 
-    def update(self, preds, labels, valid=None):
-        """``preds``: [(text, score)]; ``labels``: [str]; ``valid``: samples scored as wrong if False."""
-        valid = np.ones(len(labels), dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
-        batch = self._batch_counts(preds, labels, valid)
+        ``preds``: [(text, score)]; ``labels``: the label texts; ``valid``: False marks a sample
+        that could not be read (wrong, distance 1); ``charset``: the run's charset, whose label
+        normalisation the reference protocol applies first.
+        """
+        n = len(labels)
+        valid = np.ones(n, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
+        correct, distance = np.zeros(n, dtype=bool), np.ones(n, dtype=np.float64)
+        for i, ((pred, _), label) in enumerate(zip(preds, labels)):
+            if valid[i]:
+                pred, label = self.protocol.strings(pred, label, charset)
+                correct[i] = pred == label
+                distance[i] = Levenshtein.normalized_distance(pred, label)
+        return correct, distance
+
+    def accumulate(self, correct, distance):
+        """Add per-sample results to the counts; returns this batch's counts."""
+        batch = np.array([np.sum(correct), len(correct), np.sum(distance)], dtype=np.float64)
         self.counts += batch
-        return self.metric_of(batch)
+        return batch
 
-    def _batch_counts(self, preds, labels, valid):
-        c = np.zeros(3)
-        for (pred, _), label, ok in zip(preds, labels, valid):
-            pred, label = self.normalise(pred), self.normalise(label)
-            c += (float(ok and pred == label), 1.0, Levenshtein.normalized_distance(pred, label) if ok else 1.0)
-        return c
+    def update(self, preds, labels, valid=None, charset=None):
+        """Score a batch (see ``score``), add it to the counts, return the batch's metric."""
+        return self.metric_of(self.accumulate(*self.score(preds, labels, valid, charset)))
 
     @staticmethod
     def metric_of(counts):
-        correct, total, dist = (float(v) for v in counts)
+        correct, total, dist = (float(v) for v in counts[:3])
         if total == 0:
             return {"acc": 0.0, "norm_edit_dis": 0.0, "samples": 0}
         return {"acc": correct / total, "norm_edit_dis": 1.0 - dist / total, "samples": int(total)}

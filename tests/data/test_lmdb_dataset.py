@@ -81,13 +81,20 @@ def test_broken_image_in_eval_is_a_placeholder(broken_lmdb, ctc_charset):
     assert batch["skipped"] == {"undecodable image": 1}
 
 
-def test_unusable_label_in_eval_keeps_its_text(tmp_path, ctc_charset):
+def test_unencodable_label_in_eval_keeps_its_image_and_text(tmp_path, ctc_charset):
+    # the image is scored against its text (e.g. 'Tel:' under alnum36); only training needs the ids
     path = str(tmp_path / "long")
-    write_lmdb(path, [("x" * 30, word_png("xx"))])
+    write_lmdb(path, [("x" * 30, word_png("xx")), ("Tel:", word_png("Tel:")), ("ok", word_png("ok"))])
     ds = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": path}), "Eval", ctc_charset)
     sample = ds[0]
-    assert sample["valid"] is False and sample["text"] == "x" * 30
-    assert sample["skip"] == "label longer than max_text_length"
+    assert sample["valid"] is True and sample["text"] == "x" * 30 and sample["image"].any()
+    assert sample["label_issue"] == "label longer than max_text_length" and not sample["label"].any()
+    batch = collate([ds[i] for i in range(3)])
+    assert batch["valid"].tolist() == [True, True, True] and batch["skipped"] == {}
+    assert batch["label_issues"] == {"label longer than max_text_length": 1, "character outside the charset": 1}
+    assert "label_issue" not in ds[2] and ds[2]["label"].any()
+    train = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": path}), "Train", ctc_charset)
+    assert train[1] == {"skip": "character outside the charset"}
 
 
 def test_index_of_millions_of_samples_is_instant(tmp_path, ctc_charset):

@@ -80,3 +80,11 @@ def test_jpeg_bytes_are_real_images(tmp_path):
     generate(3, seed=0, lmdb_dir=str(tmp_path / "l"))
     raw = lmdb_items(str(tmp_path / "l"))[b"image-000000002"]
     assert cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR) is not None
+
+
+def test_a_glob_over_matplotlib_fonts_leaves_out_its_symbol_fonts():
+    from ppocr.utils.synth import matplotlib_font_dir
+
+    names = [os.path.basename(p) for p in find_fonts(os.path.join(matplotlib_font_dir(), "cm*.ttf"))]
+    assert "cmr10.ttf" in names
+    assert "cmex10.ttf" not in names and "cmsy10.ttf" not in names  # letters drawn as math symbols

@@ -23,6 +23,8 @@ def _warn_unused(op_name, options):
 class _LabelEncode:
     """Shared part: ``charset.encode`` with unusable labels turned into ``SkipSample``."""
 
+    encodes_label = True  # evaluation can do without its output (see RecDataSet.__getitem__)
+
     def __init__(self, charset, **options):
         _warn_unused(type(self).__name__, options)
         self.charset = charset
