@@ -17,5 +17,5 @@ setup(
     package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt"]},
     python_requires=">=3.9",
     install_requires=requirements,
-    extras_require={"test": ["pytest"], "onnx": ["paddle2onnx", "onnxruntime"]},
+    extras_require={"test": ["pytest", "pytest-timeout"], "onnx": ["paddle2onnx", "onnxruntime"]},
 )

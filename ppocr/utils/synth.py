@@ -29,12 +29,21 @@ CHECK_CHARS = string.ascii_letters + string.digits
 SYMBOL_FONTS = ("cmex10", "cmsy10", "STIXNonUni", "STIXSiz", "LastResort", "Display")
 
 
-def matplotlib_fonts():
+def matplotlib_font_dir():
     import matplotlib
 
-    folder = os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf")
-    return [p for p in sorted(glob.glob(os.path.join(folder, "*.ttf")))
-            if not any(tag in os.path.basename(p) for tag in SYMBOL_FONTS)]
+    return os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf")
+
+
+def is_matplotlib_symbol_font(path):
+    """One of matplotlib's math/symbol fonts (their letters are symbols), however it was found."""
+    return (os.path.samefile(os.path.dirname(os.path.abspath(path)), matplotlib_font_dir())
+            and any(tag in os.path.basename(path) for tag in SYMBOL_FONTS))
+
+
+def matplotlib_fonts():
+    folder = matplotlib_font_dir()
+    return [p for p in sorted(glob.glob(os.path.join(folder, "*.ttf"))) if not is_matplotlib_symbol_font(p)]
 
 
 def covers_alphanumerics(path):
@@ -51,7 +60,8 @@ def covers_alphanumerics(path):
 def find_fonts(pattern=None):
     """Usable font files: ``pattern`` (a glob) or matplotlib's bundled TTF fonts."""
     candidates = sorted(glob.glob(pattern, recursive=True)) if pattern else matplotlib_fonts()
-    fonts = [p for p in candidates if covers_alphanumerics(p)]
+    # a glob over matplotlib's folder (e.g. 'cm*.ttf') must not pick up its symbol fonts either
+    fonts = [p for p in candidates if not is_matplotlib_symbol_font(p) and covers_alphanumerics(p)]
     if not fonts:
         raise UserError(f"no usable TTF font found{' for ' + repr(pattern) if pattern else ''}: "
                         "give --fonts a glob of .ttf files that cover a-z, A-Z and 0-9")

@@ -39,6 +39,10 @@ class LMDBWriter:
         self.env.sync()
         self.env.close()
 
+    def abort(self):
+        """Close without ``num-samples``: readers will not take the partial set for a whole one."""
+        self.env.close()
+
     def write_meta(self, count):
         while True:
             try:
