@@ -120,6 +120,9 @@ def build_dataloader(config, mode, charset, seed=0):
         use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)) and num_workers > 0,
         collate_fn=collate,
         return_list=True,
+        # the in-process loader's prefetch thread can hold paddle's allocator lock while another
+        # loader forks its workers, which then deadlock on it; without workers it buys nothing
+        use_buffer_reader=num_workers > 0,
     )
 
 
