@@ -10,4 +10,4 @@ test: install
 	$(PYTHON) -m pytest -q tests
 
 demo: install
-	bash doc/demo.sh
+	$(PYTHON) tools/demo.py

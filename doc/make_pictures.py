@@ -1,0 +1,206 @@
+"""Redraw the pictures of the tool pages (doc/imgs/*.png) from the shipped model.
+
+    python doc/make_pictures.py              # about a minute on two CPU cores
+    python doc/make_pictures.py --only synth_samples
+
+Each picture is made by the library code the tool itself runs; nothing is drawn by hand.
+"""
+import argparse
+import os
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ppocr.utils.vis_rectify import compose_grid  # noqa: E402
+
+IMGS = os.path.join(REPO, "doc", "imgs")
+SHIPPED = os.path.join(REPO, "pretrained", "rec_mv3_tps_bilstm_ctc_synth")
+CONFIG = os.path.join(REPO, "configs", "rec", "demo_mv3_tps_bilstm_ctc.yml")
+SAMPLE_LIST = os.path.join(REPO, "doc", "imgs_words_en.txt")
+
+
+def _tile(img, height=48):
+    img = cv2.cvtColor(img, code=cv2.COLOR_GRAY2BGR) if img.ndim == 2 else img
+    width = max(1, int(round(img.shape[1] * height / img.shape[0])))
+    return cv2.resize(img, dsize=(width, height), interpolation=cv2.INTER_AREA)
+
+
+def _text(text, height=48, width=150):
+    band = np.full((height, width, 3), 255, dtype=np.uint8)
+    cv2.putText(band, text, org=(6, height // 2 + 6), fontFace=cv2.FONT_HERSHEY_SIMPLEX, fontScale=0.6,
+                color=(0, 0, 0), thickness=1, lineType=cv2.LINE_AA)
+    return band
+
+
+def _save(name, img):
+    os.makedirs(IMGS, exist_ok=True)
+    path = os.path.join(IMGS, name)
+    cv2.imwrite(path, img, params=[cv2.IMWRITE_PNG_COMPRESSION, 9])
+    print(f"{path}: {img.shape[1]}x{img.shape[0]}, {os.path.getsize(path) // 1024} KB")
+
+
+def _samples():
+    with open(SAMPLE_LIST, encoding="utf-8") as f:
+        pairs = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    return [(os.path.join(REPO, "doc", name), label) for name, label in pairs]
+
+
+def synth_samples():
+    """Five words of each font set, as tools/gen_synth_data.py renders them."""
+    from ppocr.utils.synth import generate, matplotlib_fonts
+
+    fonts = os.path.dirname(matplotlib_fonts()[0])
+    columns = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, seed, pattern in (("train", 11, "[Dc]*.ttf"), ("held_out", 12, "STIXGeneral*.ttf")):
+            out = os.path.join(tmp, name)
+            generate(5, seed=seed, out_dir=out, fonts=os.path.join(fonts, pattern))
+            with open(os.path.join(out, "labels.txt"), encoding="utf-8") as f:
+                rows = [line.rstrip("\n").split("\t") for line in f]
+            columns.append([[_tile(cv2.imread(os.path.join(out, p)), height=40), _text(label, height=40)]
+                            for p, label in rows])
+    rows = [left + right for left, right in zip(*columns)]
+    _save("synth_samples.png", compose_grid(rows, ["training fonts, seed 11", "label",
+                                                   "held-out fonts, seed 12", "label"]))
+
+
+def lmdb_inputs():
+    """What LMDBDataSet hands the model from an LMDB made by create_lmdb_dataset: 3x32x100, padded."""
+    from ppocr.charset import build_charset
+    from ppocr.config import load_config
+    from ppocr.data.imaug.rec_img_aug import RecResizeImg
+    from ppocr.data.lmdb_dataset import LMDBDataSet
+    from ppocr.utils.create_lmdb import create_lmdb_dataset
+
+    config = load_config(CONFIG)
+    with tempfile.TemporaryDirectory() as tmp:
+        label_file = os.path.join(tmp, "labels.txt")
+        with open(label_file, "w", encoding="utf-8") as f:
+            f.writelines(f"{path}\t{label}\n" for path, label in _samples()[:6])
+        create_lmdb_dataset(label_file, os.path.join(tmp, "lmdb", "samples"), data_dir="/")
+        config["Eval"]["dataset"]["data_dir"] = os.path.join(tmp, "lmdb")
+        dataset = LMDBDataSet(config, "Eval", build_charset(config))
+        display = RecResizeImg(image_shape=[3, 32, 100])
+        rows = []
+        for i in range(len(dataset)):
+            sample = dataset[i]
+            big = cv2.resize(display.to_uint8(sample["image"]), dsize=None, fx=2, fy=2,
+                             interpolation=cv2.INTER_NEAREST)
+            rows.append([big, _text(sample["text"], height=64)])
+    _save("lmdb_inputs.png", compose_grid(rows, ["model input (3x32x100, right-padded)", "label"]))
+
+
+def rectify():
+    from ppocr.config import load_config
+    from ppocr.utils.vis_rectify import visualize_rectification
+
+    config = load_config(CONFIG)
+    config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
+    visualize_rectification(config, [p for p, _ in _samples()][:6], os.path.join(IMGS, "rectify_starnet.png"), scale=2)
+    print(os.path.join(IMGS, "rectify_starnet.png"))
+
+
+def _readings_sheet(name, readings, title):
+    rows = [[_tile(cv2.imread(path)), _text(label, width=130), _text(text, width=130), _text(f"{score:.3f}", width=80)]
+            for (path, label), (text, score) in zip(_samples(), readings)]
+    _save(name, compose_grid(rows, ["image", "label", title, "score"]))
+
+
+def readings():
+    """infer_rec (dygraph weights) and predict_rec (exported model) on the bundled samples."""
+    import paddle
+
+    from ppocr.charset import build_charset
+    from ppocr.config import load_config
+    from ppocr.engine.checkpoint import load_weights
+    from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
+    from ppocr.engine.predictor import TextRecognizer
+    from ppocr.modeling import build_model
+    from ppocr.postprocess import build_postprocess
+
+    config = load_config(CONFIG)
+    charset = build_charset(config)
+    model = build_model(config, charset)
+    load_weights(model, os.path.join(SHIPPED, "best_accuracy"))
+    model.eval()
+    preprocess = Preprocessor(image_transforms(config))
+    paths = [p for p, _ in _samples()]
+    with paddle.no_grad():
+        probs = model(paddle.to_tensor(np.stack([preprocess(read_bytes(p)) for p in paths])))
+    _readings_sheet("infer_rec_readings.png", build_postprocess(config, charset)(probs), "infer_rec")
+    recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
+    _readings_sheet("predict_rec_readings.png", recognizer([read_bytes(p) for p in paths]), "predict_rec")
+
+
+def ctc_probs():
+    """The exported graph's output for one word: class probabilities per time step."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from ppocr.engine.inference import read_bytes
+    from ppocr.engine.predictor import TextRecognizer
+
+    path, label = _samples()[9]
+    recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
+    recognizer.input.copy_from_cpu(recognizer.preprocess(read_bytes(path))[None])
+    recognizer.predictor.run()
+    probs = recognizer.output.copy_to_cpu()[0]  # [T, classes]
+    tokens = ["blank" if t == "" else t for t in recognizer.charset.tokens]
+    fig = Figure(figsize=(7.5, 4.2), dpi=100)
+    FigureCanvasAgg(fig)
+    image_ax, prob_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 4]})
+    image_ax.imshow(cv2.cvtColor(cv2.imread(path), code=cv2.COLOR_BGR2RGB))
+    image_ax.set_axis_off()
+    image_ax.set_title(f"{os.path.basename(path)} (label '{label}'): exported model's softmax output", fontsize=9)
+    prob_ax.imshow(probs.T, aspect="auto", cmap="viridis", interpolation="nearest")
+    prob_ax.set_yticks(range(len(tokens)), labels=tokens, fontsize=5)
+    prob_ax.set_xlabel("time step (one per 4 input columns)", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(IMGS, "export_ctc_probs.png"), format="png")
+    print(os.path.join(IMGS, "export_ctc_probs.png"))
+
+
+def eval_failures():
+    """tools/eval.py --save_failures on 300 held-out validation words (seed 2, STIX General, as doc/pretrained.md)."""
+    import shutil
+    import subprocess
+
+    from ppocr.utils.synth import generate, matplotlib_font_dir
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # a copy of the weights: eval.py writes its table beside them
+        shutil.copyfile(os.path.join(SHIPPED, "best_accuracy.pdparams"), os.path.join(tmp, "weights.pdparams"))
+        generate(300, seed=2, lmdb_dir=os.path.join(tmp, "val", "synth"),
+                 fonts=os.path.join(matplotlib_font_dir(), "STIXGeneral*.ttf"))
+        subprocess.run([sys.executable, "tools/eval.py", "-c", CONFIG, "-o",
+                        f"Global.pretrained_model={os.path.join(tmp, 'weights')}",
+                        f"Eval.dataset.data_dir={os.path.join(tmp, 'val')}", "--save_failures",
+                        os.path.join(tmp, "failures"), "--max_tiles", "18"],
+                       cwd=REPO, check=True, capture_output=True)
+        shutil.copyfile(os.path.join(tmp, "failures", "synth.png"), os.path.join(IMGS, "eval_failures.png"))
+    print(os.path.join(IMGS, "eval_failures.png"))
+
+
+def train_curves(train_log):
+    """The curves of the shipped model's training run, from its train_log.jsonl."""
+    from ppocr.utils.plot_curves import plot_curves
+
+    print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
+
+
+PICTURES = {f.__name__: f for f in (synth_samples, lmdb_inputs, rectify, readings, ctc_probs, eval_failures)}
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=sorted(PICTURES), action="append", help="redraw only these")
+    parser.add_argument("--train_log", help="also draw train_curves.png from this train_log.jsonl")
+    args = parser.parse_args()
+    for name in args.only or PICTURES:
+        PICTURES[name]()
+    if args.train_log:
+        train_curves(args.train_log)
