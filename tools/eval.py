@@ -8,7 +8,8 @@ distance per set, the sample-weighted total and the mean of the sets.
 
 ``Eval.dataset.data_dir`` may be a list (one set per entry) or a folder whose sub-folders are
 LMDBs (one set per sub-folder); a single LMDB is one set. The table is printed and written
-beside the weights as ``<weights>.eval.md`` and ``<weights>.eval.json``; the last line printed
+beside the weights as ``<weights>.eval.md`` and ``<weights>.eval.json`` (or ``--save_table PREFIX``
+gives PREFIX.md and PREFIX.json); the last line printed
 is the JSON of the sample-weighted total. ``Metric.protocol`` selects the scoring (doc/evaluation.md).
 """
 import json
@@ -38,6 +39,9 @@ def add_eval_args(parser):
                              "to DIR (default: <weights>.failures beside the weights)")
     parser.add_argument("--max_tiles", type=int, default=400, metavar="N",
                         help="failures drawn on each set's contact sheet (the TSV lists all); default 400")
+    parser.add_argument("--save_table", default=None, metavar="PREFIX",
+                        help="write the table to PREFIX.md and PREFIX.json (default: <weights>.eval beside "
+                             "the weights)")
 
 
 def main(argv=None):
@@ -64,7 +68,9 @@ def main(argv=None):
             logger.warning("%s: %d unusable samples scored as wrong, %d labels the charset cannot encode "
                            "scored against their text", s.name, s.unusable, s.unencodable_labels)
     try:
-        paths = report.write(prefix + ".eval")
+        table = args.save_table or prefix + ".eval"
+        os.makedirs(os.path.dirname(os.path.abspath(table)), exist_ok=True)
+        paths = report.write(table)
         logger.info("evaluation table written to %s", " and ".join(paths))
     except OSError as e:  # read-only weights folder: the printed table is still the result
         logger.warning("could not write the evaluation table beside %s: %s", os.path.abspath(prefix), e)

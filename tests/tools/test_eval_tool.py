@@ -67,3 +67,14 @@ def test_two_processes_give_the_same_table_and_failures(setup, tmp_path):
     two = json.loads((root / "model" / "filled.eval.json").read_text())
     assert two == one
     assert (tmp_path / "two" / "failures.tsv").read_text() == (single / "failures.tsv").read_text()
+
+
+def test_save_table_writes_where_asked_and_not_beside_the_weights(setup, tmp_path):
+    root, opts = setup
+    for path in (root / "model").glob("filled.eval.*"):
+        path.unlink()
+    run_tool("tools/eval.py", "-c", CONFIG, "-o", *opts, "--save_table", tmp_path / "tables" / "shipped")
+    table = json.loads((tmp_path / "tables" / "shipped.json").read_text())
+    assert table["total_sample_weighted"]["samples"] == sum(SIZES.values())
+    assert (tmp_path / "tables" / "shipped.md").is_file()
+    assert not list((root / "model").glob("filled.eval.*"))
