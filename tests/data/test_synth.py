@@ -88,3 +88,20 @@ def test_a_glob_over_matplotlib_fonts_leaves_out_its_symbol_fonts():
     names = [os.path.basename(p) for p in find_fonts(os.path.join(matplotlib_font_dir(), "cm*.ttf"))]
     assert "cmr10.ttf" in names
     assert "cmex10.ttf" not in names and "cmsy10.ttf" not in names  # letters drawn as math symbols
+
+
+def test_lmdb_dataset_reads_every_generated_sample(tmp_path):
+    """The generator's LMDB through LMDBDataSet: every sample decodes, in order, with its label."""
+    from data_helpers import make_config
+
+    from ppocr.charset import build_charset
+    from ppocr.data.lmdb_dataset import LMDBDataSet
+
+    generate(30, seed=5, out_dir=str(tmp_path / "folder"), lmdb_dir=str(tmp_path / "lmdb" / "synth"))
+    expected = [line.split("\t")[1] for line in (tmp_path / "folder" / "labels.txt").read_text().splitlines()]
+    config = make_config({"name": "LMDBDataSet", "data_dir": str(tmp_path / "lmdb")})
+    dataset = LMDBDataSet(config, "Eval", build_charset(config))
+    samples = [dataset[i] for i in range(len(dataset))]
+    assert len(dataset) == 30 and [s["text"] for s in samples] == expected
+    assert all(s["valid"] and s["image"].shape == (3, 32, 100) and s["image"].std() > 0.01 for s in samples)
+    assert all(0 < s["length"] <= 25 for s in samples)
