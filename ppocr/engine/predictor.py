@@ -43,7 +43,7 @@ class TextRecognizer:
     Example::
 
         rec = TextRecognizer("inference/rec_starnet")
-        rec([open("doc/imgs_words_en/word_10.png", "rb").read()])   # [('pain', 0.99)]
+        rec([open("doc/imgs_words_en/word_10.png", "rb").read()])   # [('defaults', 0.99...)]
     """
 
     def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None, batch_size=6):
