@@ -37,6 +37,8 @@ SHIPPED = "pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"
 # set name -> font glob: the shipped model's training fonts, and a family it never saw
 FAMILIES = {"dejavu_cm": "[Dc]*.ttf", "stix_new": "STIXGeneral*.ttf"}
 SEEDS = {"training": 11, "validation": 12}  # the shipped model trained on seeds 1 and 3
+# eval.py's tables (PREFIX.json) of the shipped and the fine-tuned weights, read by the summary
+BEFORE_TABLE, AFTER_TABLE = f"{SAVE_DIR}/shipped_model.eval", f"{SAVE_DIR}/fine_tuned.eval"
 # the lines of a tool's output worth showing on the console (the summary prints the predictions)
 SHOWN = re.compile(r"epoch: \[|cur metric|best metric|INFO: \S+: acc: |wrote |error|Error|WARNING")
 
@@ -61,13 +63,13 @@ def steps(py, fonts_dir, args):
     return renders + [
         ("evaluate the shipped model on the validation set (before fine-tuning)",
          [py, "tools/eval.py", "-c", CONFIG, "-o", f"Global.pretrained_model={SHIPPED}",
-          "--save_table", f"{SAVE_DIR}/shipped_model.eval"]),
+          "--save_table", BEFORE_TABLE]),
         ("fine-tune the shipped STAR-Net (MobileNetV3) on the training set",
          [py, "tools/train.py", "-c", CONFIG, "-o", f"Global.epoch_num={args.epochs}",
           f"Global.eval_batch_step=[0,{eval_every(args)}]"]),
         ("evaluate the best checkpoint on the validation set",
          [py, "tools/eval.py", "-c", CONFIG, "-o", f"Global.pretrained_model={weights}",
-          "--save_table", f"{SAVE_DIR}/fine_tuned.eval"]),
+          "--save_table", AFTER_TABLE]),
         ("export it for paddle.inference",
          [py, "tools/export_model.py", "-c", CONFIG, "-o", f"Global.pretrained_model={weights}",
           f"Global.save_inference_dir={INFERENCE}"]),
@@ -135,7 +137,7 @@ def read_table(prefix):
 
 
 def summarise(predict_output, started):
-    before, after = read_table(f"{SAVE_DIR}/shipped_model.eval"), read_table(f"{SAVE_DIR}/fine_tuned.eval")
+    before, after = read_table(BEFORE_TABLE), read_table(AFTER_TABLE)
     labels = read_labels(SAMPLE_LABELS)
     rows = re.findall(r"Predicts of (.+?):\('(.*?)', ([0-9.e-]+)\)", predict_output)
     print("\n" + "=" * 72)
