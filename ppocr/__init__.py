@@ -1,12 +1,24 @@
-"""ppocr: train, evaluate, export and serve STAR-Net and SPIN scene-text recognisers on PaddlePaddle."""
-import tqdm as _tqdm
+"""ppocr: train, evaluate, export and serve STAR-Net and SPIN scene-text recognisers on PaddlePaddle.
 
-from ppocr.config import load_config, merge_config
-from ppocr.modeling import build_model
+The public names are imported on first use, so ``import ppocr`` alone loads neither Paddle nor
+any model code.
+"""
+import importlib
 
-__all__ = ["build_model", "load_config", "merge_config"]
+_PUBLIC = {
+    "build_model": "ppocr.modeling",
+    "load_config": "ppocr.config",
+    "merge_config": "ppocr.config",
+}
+__all__ = sorted(_PUBLIC)
 __version__ = "0.1.0"
 
-# tqdm's monitor thread can hold a lock at the moment DataLoader workers fork, which deadlocks
-# them; the bars refresh on their own updates anyway
-_tqdm.tqdm.monitor_interval = 0
+
+def __getattr__(name):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'ppocr' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

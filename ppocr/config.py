@@ -1,5 +1,6 @@
 """YAML configs with ``-o Section.key=value`` overrides, read safely (never executed)."""
 import copy
+import difflib
 import os
 import re
 
@@ -57,38 +58,64 @@ def parse_value(text):
 
 
 def parse_overrides(pairs):
-    """['A.b=1', 'C=x'] -> [(['A', 'b'], 1), (['C'], 'x')]; a pair without '=' is an error."""
+    """['A.b=1', '+C=x'] -> [(['A', 'b'], 1, False), (['C'], 'x', True)]: path, value, and whether
+    a new key is added on purpose (a leading '+'); a pair without '=' is an error."""
     parsed = []
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         key = key.strip()
+        add = key.startswith("+")
+        key = key[1:] if add else key
         if not sep or not key or any(not part for part in key.split(".")):
             raise UserError(
                 f"malformed -o option {pair!r}: expected Section.key=value, e.g. -o Global.epoch_num=10"
             )
-        parsed.append((key.split("."), parse_value(value.strip())))
+        parsed.append((key.split("."), parse_value(value.strip()), add))
     return parsed
 
 
 def apply_overrides(cfg, pairs):
     """Return a copy of ``cfg`` with each ``Section.key=value`` of ``pairs`` set.
 
-    Every section on the path must exist (a typo must not create a new section); the last
-    key may be new. List items are addressed by index: ``Train.dataset.transforms.2.RecResizeImg.image_shape``.
+    Every section on the path must exist (a typo must not create a new section). The last key
+    must exist too, or be one the engine reads (``Global.cpu_threads``), or be an option of a
+    component (a section with a ``name``, or a data op: its registry checks the option); a
+    ``+`` in front (``+Global.my_key=1``) adds any new key on purpose. List items are addressed
+    by index: ``Train.dataset.transforms.2.RecResizeImg.image_shape``.
     """
     cfg = copy.deepcopy(cfg)
-    for path, value in parse_overrides(pairs):
-        node = cfg
+    for path, value, add in parse_overrides(pairs):
+        node, component = cfg, False
         for depth, key in enumerate(path[:-1]):
+            component = component or isinstance(node, list)
             node = _child(node, key, path[: depth + 1])
+        component = component or isinstance(node, list) or (isinstance(node, dict) and "name" in node)
         last = path[-1]
         if isinstance(node, list):
             node[_index(node, last, path)] = value
         elif isinstance(node, dict):
+            if last not in node and not add and not component:
+                _check_new_key(node, path)
             node[last] = value
         else:
             raise UserError(f"-o {'.'.join(path)}: {'.'.join(path[:-1])} is a value, not a section")
     return cfg
+
+
+def _check_new_key(node, path):
+    """A key neither in the config nor read by the engine is a typo until the user says otherwise."""
+    from ppocr.config_check import engine_keys
+
+    section, key = ".".join(path[:-1]), path[-1]
+    known = engine_keys(section)
+    if known is None or key in known:
+        return
+    candidates = sorted(set(map(str, node)) | known)
+    close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else f"known keys here: {', '.join(candidates)}; "
+    where = section or "the top level"
+    raise UserError(f"-o {'.'.join(path)}: {where} has no key {key!r} and the engine reads none of that name "
+                    f"({hint}to add a new key on purpose, write -o +{'.'.join(path)}=...)")
 
 
 def _index(node, key, path):

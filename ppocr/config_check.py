@@ -107,6 +107,26 @@ KEYS = {
 }
 
 
+# Keys the engine itself reads, by section: an override may add one of these even when the config
+# lacks it. Sections with a ``name`` (a model stage, a dataset, a data op, the optimizer...) belong to a
+# component whose registry checks its options, so they are not listed here.
+ENGINE_KEYS = {
+    "": set(SECTIONS),
+    "Global": {key.split(".")[1] for key in KEYS if key.startswith("Global.")} | {
+        "device", "cpu_threads", "distributed", "model_type"},
+    "Architecture": {"model_type", "algorithm", "in_channels", "Transform", "Backbone", "Neck", "Head"},
+    **{mode: {"dataset", "loader"} for mode in ("Train", "Eval")},
+    **{f"{mode}.loader": {"batch_size_per_card", "num_workers", "shuffle", "drop_last", "use_shared_memory"}
+       for mode in ("Train", "Eval")},
+}
+
+
+def engine_keys(section):
+    """The keys the engine reads in ``section`` ('Global', 'Train.loader', '' for the top level);
+    None when the section is not the engine's (a component's options, checked by its registry)."""
+    return ENGINE_KEYS.get(section)
+
+
 def check_config(config):
     """Check (and normalise, e.g. '1e-3' -> 0.001) the values of ``KEYS`` present in ``config``;
     returns ``config``. A missing or empty value is left to the default of whoever reads it.

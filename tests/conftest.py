@@ -1,11 +1,10 @@
 """Shared fixtures: the repository root and the reference-compatibility fixtures.
 
-The compatibility fixtures live in ``shared/compat``, a sibling of the repository
-(``<repo>/../shared/compat``); set ``PPOCR_COMPAT_DIR`` to use another copy.
+The compatibility fixtures (the reference release's configs, dictionaries, golden outputs and
+the weight-filling rule; ``tests/fixtures/compat/README.md``) are part of the test suite, so a
+lone clone of the repository runs every test.
 """
-import importlib.util
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +13,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _compat_dir():
-    given = os.environ.get("PPOCR_COMPAT_DIR")
-    return Path(given) if given else (REPO_ROOT / ".." / "shared" / "compat").resolve()
+COMPAT_DIR = Path(__file__).resolve().parent / "fixtures" / "compat"
 
 
 @pytest.fixture(scope="session")
@@ -26,19 +23,15 @@ def repo_root():
 
 @pytest.fixture(scope="session")
 def compat_dir():
-    path = _compat_dir()
-    if not (path / "golden").is_dir():
-        pytest.fail(f"compatibility fixtures not found at {path}: set PPOCR_COMPAT_DIR to the shared/compat folder")
-    return path
+    return COMPAT_DIR
 
 
 @pytest.fixture(scope="session")
-def fill_params(compat_dir):
+def fill_params():
     """The compat folder's ``fill_params`` module (``fill_layer(model)`` sets the reference weights)."""
-    spec = importlib.util.spec_from_file_location("compat_fill_params", compat_dir / "fill_params.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tests.parity import fill_params_module
+
+    return fill_params_module()
 
 
 class Golden:

@@ -22,7 +22,7 @@ def test_values_are_yaml_scalars_and_lists():
 
 def test_overrides_set_nested_keys_list_items_and_new_leaves(cfg_file):
     cfg = apply_overrides(load_config(cfg_file), [
-        "Global.epoch_num=5", "Global.pretrained_model=w/best", "Global.new_key=1",
+        "Global.epoch_num=5", "Global.pretrained_model=w/best", "+Global.new_key=1",
         "Train.dataset.transforms.0.RecResizeImg.image_shape=[1, 32, 128]",
     ])
     assert cfg["Global"]["epoch_num"] == 5
@@ -36,10 +36,38 @@ def test_overrides_set_nested_keys_list_items_and_new_leaves(cfg_file):
     ("=3", "malformed -o option"),
     ("Globl.epoch_num=3", "section 'Globl' does not exist"),
     ("Train.dataset.transforms.7.X=1", "not an index"),
+    ("Global.epoch_nun=3", r"Global has no key 'epoch_nun' .*did you mean epoch_num\?.*-o \+Global.epoch_nun=\.\.\."),
+    ("Train.datset=x", "did you mean dataset"),
+    ("Trian=1", "did you mean Train"),
 ])
 def test_bad_overrides_name_the_problem(cfg_file, pair, words):
     with pytest.raises(UserError, match=words):
         apply_overrides(load_config(cfg_file), [pair])
+
+
+def test_new_keys_the_engine_or_a_component_reads_are_accepted(cfg_file):
+    cfg = load_config(cfg_file)
+    cfg["Architecture"] = {"Backbone": {"name": "MobileNetV3", "scale": 0.5}}
+    cfg = apply_overrides(cfg, [
+        "Global.seed=7",  # read by the engine, absent from this config
+        "Train.dataset.transforms.0.RecResizeImg.padding=True",  # a data op's option: its registry checks it
+        "Architecture.Backbone.model_name=small",  # a component's option (a section with a name)
+    ])
+    assert cfg["Global"]["seed"] == 7
+    assert cfg["Train"]["dataset"]["transforms"][0]["RecResizeImg"]["padding"] is True
+    assert cfg["Architecture"]["Backbone"]["model_name"] == "small"
+
+
+def test_the_misspelt_key_of_the_issue_stops_train_py(repo_root):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "tools/train.py", "-c", "configs/rec/rec_mv3_tps_bilstm_ctc.yml",
+                           "-o", "Global.epoch_nun=3"], cwd=repo_root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: -o Global.epoch_nun: Global has no key 'epoch_nun' and the engine reads none of that name "
+        "(did you mean epoch_num? to add a new key on purpose, write -o +Global.epoch_nun=...)"]
 
 
 def test_python_tags_are_refused(tmp_path):

@@ -9,7 +9,7 @@ from ppocr.config_check import check_config
 from ppocr.errors import UserError
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIGS = sorted((REPO / "configs" / "rec").glob("*.yml")) + sorted((REPO.parent / "shared" / "compat" / "configs").glob("*.yml"))
+CONFIGS = sorted((REPO / "configs" / "rec").glob("*.yml")) + sorted((REPO / "tests" / "fixtures" / "compat" / "configs").glob("*.yml"))
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=[p.name for p in CONFIGS])

@@ -49,6 +49,9 @@ def main(argv=None):
             text, score = postprocess(model(paddle.to_tensor(image[None])))[0]
             print(f"result: {text}\t{score}")
             lines.append(f"{path}\t{text}\t{score}\n")
+    if not lines:
+        raise UserError(f"none of the images of Global.infer_img={g.get('infer_img')!r} could be read "
+                        "(each is named above): give image files that OpenCV decodes (png, jpg, bmp, ...)")
     save_res_path = g.get("save_res_path")
     if save_res_path:
         atomic_write_bytes(save_res_path, "".join(lines).encode("utf-8"))

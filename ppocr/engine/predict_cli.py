@@ -43,7 +43,8 @@ def build_parser():
     p.add_argument("--rec_batch_num", type=int, default=6)
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--enable_mkldnn", type=str2bool, default=None, help="oneDNN on the CPU (Paddle's default: on)")
-    p.add_argument("--cpu_threads", type=int, default=10)
+    p.add_argument("--cpu_threads", type=int, default=None,
+                   help="compute threads on the CPU (default: OMP_NUM_THREADS, else every core this process may use)")
     p.add_argument("--use_space_char", type=str2bool, default=None, help="checked against inference.yml")
     p.add_argument("--benchmark", type=str2bool, default=False, help="print per-stage timings")
     return p
@@ -80,6 +81,8 @@ def main(argv=None):
     get_logger()
     if args.rec_batch_num < 1:
         raise UserError(f"--rec_batch_num={args.rec_batch_num}: expected a positive integer")
+    if args.cpu_threads is not None and args.cpu_threads < 1:
+        raise UserError(f"--cpu_threads={args.cpu_threads}: expected a positive integer")
     recognizer = TextRecognizer(args.rec_model_dir, use_gpu=args.use_gpu, enable_mkldnn=args.enable_mkldnn,
                                 cpu_threads=args.cpu_threads, batch_size=args.rec_batch_num)
     check_flags(args, recognizer)
@@ -93,6 +96,9 @@ def main(argv=None):
             logger.warning("skipped %s: %s", path, getattr(result, "reason", result))
             continue
         print(f"Predicts of {path}:{result!r}")
+    if all(isinstance(result, Exception) for result in results):
+        raise UserError(f"none of the {len(paths)} images under {args.image_dir!r} could be read "
+                        "(each is named above): give image files that OpenCV decodes (png, jpg, bmp, ...)")
     if args.benchmark:
         t = recognizer.times
         n = max(t["images"], 1)

@@ -12,6 +12,7 @@ from ppocr.charset import charset_from_dict
 from ppocr.engine.inference import Preprocessor
 from ppocr.errors import UserError
 from ppocr.postprocess import POSTPROCESS
+from ppocr.utils.device import default_cpu_threads
 
 logger = logging.getLogger("ppocr")
 
@@ -56,6 +57,9 @@ class TextRecognizer:
         post = dict(self.info["PostProcess"])
         self.charset = charset_from_dict(post.pop("charset"))
         self.postprocess = POSTPROCESS.get(post.pop("name"))(self.charset, **post)
+        # Paddle's fatal-signal handler deadlocks on a corrupt heap (it calls malloc); without it a
+        # native crash ends the process at once (ppocr/engine/crash_guard.py)
+        paddle.disable_signal_handler()
         config = paddle_infer.Config(graph, params)
         if use_gpu and paddle.is_compiled_with_cuda():
             config.enable_use_gpu(500, 0)
@@ -63,8 +67,7 @@ class TextRecognizer:
             if use_gpu:
                 logger.warning("--use_gpu: this PaddlePaddle is a CPU build; predicting on the CPU")
             config.disable_gpu()
-            if cpu_threads:
-                config.set_cpu_math_library_num_threads(int(cpu_threads))
+            config.set_cpu_math_library_num_threads(int(cpu_threads or default_cpu_threads()))
             if enable_mkldnn is False:
                 config.disable_mkldnn()
             elif enable_mkldnn:

@@ -137,16 +137,16 @@ def test_bad_norm_type_is_rejected_and_instance_norm_runs():
     assert spin(images(n=1)).shape == [1, 1, 32, 100]
 
 
-def test_offset_upsampling_matrices_equal_bilinear_interpolation():
-    """The AIN offset map is upsampled with two fixed matrices (no interpolate op in the
-    exported graph); they must be exactly paddle's half-pixel bilinear resize."""
+def test_offset_upsampling_equals_bilinear_interpolation():
+    """The AIN offset map is upsampled by one fixed matrix (no interpolate op, no batched
+    broadcast matmul in the exported graph); it must be exactly paddle's half-pixel bilinear resize,
+    for every image and channel of the batch."""
     import paddle.nn.functional as F
 
-    from ppocr.modeling.transforms.gaspin import bilinear_matrix
-
     paddle.seed(3)
-    x = paddle.rand([2, 1, 2, 6])
+    spin = GA_SPIN(in_channels=3, offsets=True)
+    x = paddle.rand([5, 3, 2, 6])
     expected = F.interpolate(x, size=[32, 100], mode="bilinear", align_corners=False, align_mode=0)
-    rows, cols = paddle.to_tensor(bilinear_matrix(2, 32)), paddle.to_tensor(bilinear_matrix(6, 100))
-    ours = paddle.matmul(paddle.matmul(rows, x), cols, transpose_y=True)
+    ours = spin._upsample(x, [32, 100])
+    assert ours.shape == [5, 3, 32, 100]
     np.testing.assert_allclose(ours.numpy(), expected.numpy(), atol=1e-6)

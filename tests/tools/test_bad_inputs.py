@@ -41,6 +41,8 @@ CASES = [
     Case("invalid YAML", TRAIN, ["-c", "{files}/broken.yml"], expect=["broken.yml' is not valid YAML at line 3"]),
     Case("-o without =", TRAIN, C + ["Global.epoch_num"], expect=["malformed -o option 'Global.epoch_num'"]),
     Case("-o unknown section", TRAIN, C + ["Globl.epoch_num=1"], expect=["section 'Globl' does not exist"]),
+    Case("-o misspelt key", TRAIN, C + ["Global.epoch_nun=3"],
+         expect=["Global has no key 'epoch_nun'", "did you mean epoch_num?", "-o +Global.epoch_nun=..."], cli=True),
     # wrong types
     Case("epoch_num: ten", TRAIN, C + ["Global.epoch_num=ten"],
          expect=["Global.epoch_num must be a positive integer, got 'ten'", "-o Global.epoch_num=10"], cli=True),
@@ -72,6 +74,10 @@ CASES = [
     Case("image folder without images", INFER, C + [W, "Global.infer_img={files}/empty"], expect=["holds no images"], cli=True),
     Case("non-image files among images", INFER, C + [W, "Global.infer_img={files}/mixed"], code=0,
          expect=["skipping 1 files that are not images", "skipped: undecodable image", "result: "], cli=True),
+    Case("the one image is not an image", INFER, C + [W, "Global.infer_img={files}/mixed/zz_broken.png"],
+         expect=["none of the images of Global.infer_img=", "zz_broken.png", "could be read"], cli=True),
+    Case("the one image is an empty file", INFER, C + [W, "Global.infer_img={files}/empty.png"],
+         expect=["empty.png' could be read"]),
     # model files
     Case("weights missing", EVAL, C + ["Global.pretrained_model={files}/nope"], expect=["nope.pdparams' does not exist"]),
     Case("weights of another head", EVAL, C + ["Global.pretrained_model={files}/wide"],
@@ -97,6 +103,12 @@ CASES = [
     Case("--rec_image_shape malformed", PREDICT, P + ["--rec_image_shape=3,32"], expect=["'3,32' is not an image shape"]),
     Case("--rec_image_shape other size", PREDICT, P + ["--rec_image_shape=3, 48, 320"], expect=["exported for [3, 32, 100]"]),
     Case("--rec_batch_num 0", PREDICT, P + ["--rec_batch_num=0"], expect=["--rec_batch_num=0: expected a positive integer"]),
+    Case("--cpu_threads 0", PREDICT, P + ["--cpu_threads=0"], expect=["--cpu_threads=0: expected a positive integer"]),
+    Case("predict: the one image is not an image", PREDICT, ["--rec_model_dir={files}/inference",
+                                                             "--image_dir={files}/mixed/zz_broken.png"],
+         expect=["none of the 1 images under", "zz_broken.png' could be read"], cli=True),
+    Case("predict: a folder of broken images", PREDICT, ["--rec_model_dir={files}/inference", "--image_dir={files}/broken"],
+         expect=["none of the 2 images under", "broken' could be read"]),
     Case("predict non-images among images", PREDICT, ["--rec_model_dir={files}/inference", "--image_dir={files}/mixed"],
          code=0, expect=["skipping 1 files that are not images", "zz_broken.png: undecodable image", "Predicts of"],
          cli=True),
@@ -126,6 +138,10 @@ def paths(tmp_path_factory):
         (files / "mixed" / name).write_bytes(word_png("abc"))
     (files / "mixed" / "notes.txt").write_text("not an image")
     (files / "mixed" / "zz_broken.png").write_bytes(b"not a png")
+    (files / "empty.png").write_bytes(b"")
+    (files / "broken").mkdir()
+    (files / "broken" / "a.png").write_bytes(b"")
+    (files / "broken" / "b.jpg").write_bytes(b"\xff\xd8 truncated jpeg")
     run_tool(EXPORT, *[a.format(data=data, files=files, out=files) for a in C + [W]],
              f"Global.save_inference_dir={files / 'inference'}", timeout=300)
     for folder, missing in (("no_params", "inference.pdiparams"), ("no_yml", "inference.yml")):

@@ -5,7 +5,8 @@
         --rec_char_dict_path="./ppocr/utils/ic15_dict.txt"
 
 Preprocessing and the charset come from the model folder's inference.yml; the flags that
-describe them are checked against it, and a disagreement is an error, never ignored.
+describe them are checked against it, and a disagreement is an error, never ignored. A crash
+inside Paddle's native code ends the tool with one line and exit status 128 + the signal.
 """
 import os
 import sys
@@ -13,8 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import _bootstrap  # noqa: E402,F401  (puts the repository on sys.path)
 
-from ppocr.engine.predict_cli import main  # noqa: E402
-from ppocr.engine.program import run  # noqa: E402
+from ppocr.engine.crash_guard import run_guarded  # noqa: E402
 
 if __name__ == "__main__":
-    run(main)
+    run_guarded("ppocr.engine.predict_cli:main", doing="predict_rec")

@@ -47,6 +47,10 @@ class StructurePreservingTransform(nn.Layer):
     def __init__(self, in_channels, default_type):
         super().__init__()
         self.exponents = power_exponents(default_type)
+        # all 2K+1 curves in one broadcast pow: Paddle 3.3's oneDNN ``pow`` with a scalar exponent
+        # overwrites its input in place even when another op still reads it (doc/differences.md)
+        exponents = np.asarray(self.exponents, dtype="float32").reshape([1, -1, 1, 1, 1])
+        self.register_buffer("exponent_tensor", paddle.to_tensor(exponents), persistable=False)
         self.bn = nn.InstanceNorm2D(in_channels)
 
     def forward(self, x, betas, offsets=None, gate=None):
@@ -54,7 +58,7 @@ class StructurePreservingTransform(nn.Layer):
         intensity = (x + 1) * 0.5  # the power curves act on intensities in [0, 1]
         if offsets is not None:
             intensity = intensity * (1 - gate) + offsets * gate
-        curves = paddle.stack([intensity.pow(p) for p in self.exponents], axis=1)
+        curves = paddle.pow(intensity.unsqueeze(1), self.exponent_tensor)  # [N, 2K+1, C, H, W]
         mixed = paddle.sum(curves * betas.reshape([0, -1, 1, 1, 1]), axis=1)
         return F.sigmoid(self.bn(mixed)) * 2 - 1
 
@@ -138,15 +142,14 @@ class GA_SPIN(nn.Layer):
             self.offset_fc1 = nn.Sequential(*_conv_norm_relu(128, 16, norm))
             self.offset_fc2 = nn.Conv2D(16, in_channels, kernel_size=3, stride=1, padding=1)
             self.pool = nn.MaxPool2D(kernel_size=2, stride=2)
-            # the offset map of an I_r_size input is 1/16 of it; its bilinear upsampling is two
-            # fixed matrices, so the exported graph needs no interpolate op (whose oneDNN kernel
-            # fails in Paddle 3.3 inference)
+            # the offset map of an I_r_size input is 1/16 of it; its bilinear upsampling is one
+            # fixed [h*w, H*W] matrix applied by a plain 2-D matmul, so the exported graph has no
+            # interpolate op and no batched broadcast matmul (both fail under oneDNN in Paddle 3.3
+            # inference: doc/differences.md, "oneDNN")
             small = (self.I_r_size[0] // 16, self.I_r_size[1] // 16)
             self.offset_map_size = small
-            self.register_buffer("resize_rows", paddle.to_tensor(bilinear_matrix(small[0], self.I_r_size[0])),
-                                 persistable=False)
-            self.register_buffer("resize_cols", paddle.to_tensor(bilinear_matrix(small[1], self.I_r_size[1])),
-                                 persistable=False)
+            upsample = np.kron(bilinear_matrix(small[0], self.I_r_size[0]), bilinear_matrix(small[1], self.I_r_size[1]))
+            self.register_buffer("upsample_matrix", paddle.to_tensor(upsample.T.astype("float32")), persistable=False)
 
     def forward(self, x):
         feat = self.spt_convnet(x)
@@ -169,7 +172,9 @@ class GA_SPIN(nn.Layer):
 
     def _upsample(self, offsets, size):
         if tuple(offsets.shape[2:]) == self.offset_map_size and tuple(size) == self.I_r_size:
-            return paddle.matmul(paddle.matmul(self.resize_rows, offsets), self.resize_cols, transpose_y=True)
+            channels = offsets.shape[1]
+            flat = offsets.reshape([-1, self.offset_map_size[0] * self.offset_map_size[1]])
+            return paddle.matmul(flat, self.upsample_matrix).reshape([-1, channels, *self.I_r_size])
         return F.interpolate(offsets, size=size, mode="bilinear", align_corners=False, align_mode=0)
 
 

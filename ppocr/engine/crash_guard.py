@@ -1,0 +1,43 @@
+"""Native crashes as one line: a tool's work runs in a child process watched by a parent that
+imports nothing heavy, so a fatal signal inside Paddle's C++ code (a oneDNN kernel, a corrupt
+heap) ends the tool with one line on stderr and exit status 128 + the signal, never a hang.
+
+The child also has Paddle's own fatal-signal handler switched off (``TextRecognizer`` does it):
+that handler prints a C++ stack with ``backtrace_symbols``, which calls ``malloc`` and so
+deadlocks on the heap the crash has just corrupted.
+
+Example (a tool's last lines)::
+
+    if __name__ == "__main__":
+        run_guarded("ppocr.engine.predict_cli:main", doing="predict_rec")
+"""
+import importlib
+import os
+import signal
+import subprocess
+import sys
+
+CHILD_FLAG = "PPOCR_GUARDED_CHILD"
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def run_guarded(target, doing):
+    """Run ``target`` ('module:function') under ``program.run`` in a child process of this script."""
+    if os.environ.get(CHILD_FLAG) == "1":
+        module, _, name = target.partition(":")
+        from ppocr.engine.program import run
+
+        run(getattr(importlib.import_module(module), name))
+        return
+    child = subprocess.Popen([sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]],
+                             env={**os.environ, CHILD_FLAG: "1"})
+    # a signal meant for the tool (Ctrl-C, a scheduler's SIGTERM) goes to the child, which stops cleanly
+    for signum in _FORWARDED:
+        signal.signal(signum, lambda received, _frame: child.send_signal(received))
+    code = child.wait()
+    if code < 0:
+        name = signal.Signals(-code).name
+        print(f"error: {doing} crashed with {name} inside Paddle's native code (not a Python error); "
+              "retry with --enable_mkldnn=False or --cpu_threads=1 and report the model folder", file=sys.stderr)
+        sys.exit(128 - code)
+    sys.exit(code)
