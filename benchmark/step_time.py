@@ -28,19 +28,19 @@ def measure(config_path, steps, batch):
     import numpy as np
     import paddle
 
-    from ppocr.charset import build_charset
+    from ppocr.engine.components import build_charset
     from ppocr.config import load_config
     from ppocr.engine.export import export
     from ppocr.engine.predictor import TextRecognizer
     from ppocr.losses import build_loss
-    from ppocr.modeling import build_model
+    from ppocr.engine.components import build_model
 
     paddle.set_device("cpu")
     config = load_config(os.path.join(REPO, config_path))
     config["Global"]["pretrained_model"] = None
     charset = build_charset(config)
     model = build_model(config, charset)
-    loss_fn = build_loss(config)
+    loss_fn = build_loss(config, charset)
     optimizer = paddle.optimizer.Adam(parameters=model.parameters())
     shape = [batch] + list(model_input_shape(config))
     images = paddle.rand(shape)

@@ -16,7 +16,7 @@ sys.path.insert(0, REPO)
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ppocr.utils.vis_rectify import compose_grid  # noqa: E402
+from ppocr.engine.vis_rectify import compose_grid  # noqa: E402
 
 IMGS = os.path.join(REPO, "doc", "imgs")
 SHIPPED = os.path.join(REPO, "pretrained", "rec_mv3_tps_bilstm_ctc_synth")
@@ -71,7 +71,7 @@ def synth_samples():
 
 def lmdb_inputs():
     """What LMDBDataSet hands the model from an LMDB made by create_lmdb_dataset: 3x32x100, padded."""
-    from ppocr.charset import build_charset
+    from ppocr.engine.components import build_charset
     from ppocr.config import load_config
     from ppocr.data.imaug.rec_img_aug import RecResizeImg
     from ppocr.data.lmdb_dataset import LMDBDataSet
@@ -97,11 +97,13 @@ def lmdb_inputs():
 
 def rectify():
     from ppocr.config import load_config
-    from ppocr.utils.vis_rectify import visualize_rectification
+    from ppocr.engine.recognizer import Recognizer
+    from ppocr.engine.vis_rectify import visualize_rectification
 
     config = load_config(CONFIG)
     config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
-    visualize_rectification(config, [p for p, _ in _samples()][:6], os.path.join(IMGS, "rectify_starnet.png"), scale=2)
+    visualize_rectification(Recognizer.from_config(config), [p for p, _ in _samples()][:6],
+                            os.path.join(IMGS, "rectify_starnet.png"), scale=2)
     print(os.path.join(IMGS, "rectify_starnet.png"))
 
 
@@ -113,26 +115,16 @@ def _readings_sheet(name, readings, title):
 
 def readings():
     """infer_rec (dygraph weights) and predict_rec (exported model) on the bundled samples."""
-    import paddle
-
-    from ppocr.charset import build_charset
     from ppocr.config import load_config
-    from ppocr.engine.checkpoint import load_weights
-    from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
+    from ppocr.engine.inference import read_bytes
     from ppocr.engine.predictor import TextRecognizer
-    from ppocr.modeling import build_model
-    from ppocr.postprocess import build_postprocess
+    from ppocr.engine.recognizer import Recognizer
 
     config = load_config(CONFIG)
-    charset = build_charset(config)
-    model = build_model(config, charset)
-    load_weights(model, os.path.join(SHIPPED, "best_accuracy"))
-    model.eval()
-    preprocess = Preprocessor(image_transforms(config))
+    config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
     paths = [p for p, _ in _samples()]
-    with paddle.no_grad():
-        probs = model(paddle.to_tensor(np.stack([preprocess(read_bytes(p)) for p in paths])))
-    _readings_sheet("infer_rec_readings.png", build_postprocess(config, charset)(probs), "infer_rec")
+    _readings_sheet("infer_rec_readings.png", Recognizer.from_config(config).read([read_bytes(p) for p in paths]),
+                    "infer_rec")
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
     _readings_sheet("predict_rec_readings.png", recognizer([read_bytes(p) for p in paths]), "predict_rec")
 

@@ -6,7 +6,7 @@ any model code.
 import importlib
 
 _PUBLIC = {
-    "build_model": "ppocr.modeling",
+    "build_model": "ppocr.engine.components",
     "load_config": "ppocr.config",
     "merge_config": "ppocr.config",
 }

@@ -1,14 +1,28 @@
-"""The character set of a recogniser: one object owns the class layout, encoding and decoding.
+"""The character set of a recogniser: the one object that knows the class layout, the special
+tokens, how a text becomes a training label and how model output becomes text again.
 
-The class count of a model's head, the label encoder of the data pipeline and the decoder of
-the post-processing all come from the same ``Charset``, so they can never disagree.
+The head's class count, the label encoders of the data pipeline, the losses (CTC blank, the
+attention padding to ignore) and the post-processing all ask the run's ``Charset``, so they
+can never disagree. Two layouts (schemes):
+
+- ``ctc`` (STAR-Net): ``blank`` at 0, then the characters. A label is the character ids
+  padded with ``blank`` to ``max_text_length``.
+- ``attn`` (SPIN): ``sos`` at 0, ``eos`` at 1, then the characters. A label is
+  ``[sos, c1..cn, eos]`` padded with ``pad`` (= ``sos``'s id, as in the reference release) to
+  ``max_text_length + 2``, so a label of exactly ``max_text_length`` characters fits.
+
+Example::
+
+    charset = AttnCharset(character_dict_path="ppocr/utils/dict/spin_dict.txt")
+    label, length = charset.encode_label("Hello")   # [0, ids of H e l l o, 1, 0, ...], 5
+    charset.decode_label([label], [length])          # ['Hello']
 """
 import os
 
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.registry import CHARSETS, POSTPROCESS
+from ppocr.registry import CHARSETS
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -45,21 +59,26 @@ def read_dict(path, use_space_char=False):
 
 
 class Charset:
-    """Special tokens first, then the characters. Subclasses set ``specials`` and ``decode``.
+    """Special tokens first, then the characters. Subclasses set ``scheme``, ``specials``,
+    ``pad``, ``label_size`` and the layout of a label (``_layout``/``_strip``).
 
     ``character_dict_path`` empty means the 36 characters 0-9a-z with labels lower-cased.
     """
 
+    scheme = None
     specials = ()
+    default_lower = False  # whether labels are lower-cased when a dictionary is given
 
     def __init__(self, character_dict_path=None, use_space_char=False, max_text_length=25, lower=None):
         if character_dict_path:
-            self.characters = read_dict(character_dict_path, use_space_char)
-            default_lower = False
+            characters, default_lower = read_dict(character_dict_path, use_space_char), self.default_lower
         else:
-            self.characters = list(DEFAULT_CHARACTERS)
-            default_lower = True
-        self.lower = default_lower if lower is None else bool(lower)
+            characters, default_lower = list(DEFAULT_CHARACTERS), True
+        self._setup(characters, default_lower if lower is None else bool(lower), max_text_length)
+
+    def _setup(self, characters, lower, max_text_length):
+        self.characters = list(characters)
+        self.lower = lower
         self.max_text_length = int(max_text_length)
         self.tokens = list(self.specials) + self.characters
         self.index = {c: i for i, c in enumerate(self.tokens) if i >= len(self.specials)}
@@ -72,49 +91,65 @@ class Charset:
         return text.lower() if self.lower else text
 
     def encode(self, text):
-        """Character indices of ``text``; raises UnusableLabel (empty, too long, unknown char)."""
+        """Character ids of ``text``; raises UnusableLabel (empty, too long, unknown char)."""
         text = self.normalise(text)
         if not text:
             raise UnusableLabel("empty label", text)
         if len(text) > self.max_text_length:
             raise UnusableLabel("label longer than max_text_length", text)
-        missing = [c for c in text if c not in self.index]
-        if missing:
+        if any(c not in self.index for c in text):
             raise UnusableLabel("character outside the charset", text)
         return [self.index[c] for c in text]
 
-    def to_dict(self):
-        """What an exported model needs to rebuild this charset without the dictionary file."""
-        return {
-            "scheme": self.scheme,
-            "characters": self.characters,
-            "lower": self.lower,
-            "max_text_length": self.max_text_length,
-        }
+    def encode_label(self, text):
+        """``(label, length)``: the int64 ``[label_size]`` training target of ``text`` and its
+        number of characters; raises UnusableLabel."""
+        ids = self.encode(text)
+        label = np.full(self.label_size, self.pad, dtype=np.int64)
+        layout = self._layout(ids)
+        label[: len(layout)] = layout
+        return label, np.array(len(ids), dtype=np.int64)
 
-    @classmethod
-    def from_dict(cls, d):
-        charset = cls.__new__(cls)
-        charset.characters = list(d["characters"])
-        charset.lower = bool(d["lower"])
-        charset.max_text_length = int(d["max_text_length"])
-        charset.tokens = list(cls.specials) + charset.characters
-        charset.index = {c: i for i, c in enumerate(charset.tokens) if i >= len(cls.specials)}
-        return charset
+    def decode_label(self, labels, lengths):
+        """The texts of ``encode_label``'s outputs (rows of ``labels``, with their ``lengths``)."""
+        return ["".join(self.tokens[i] for i in self._strip(np.asarray(row), int(n)))
+                for row, n in zip(labels, lengths)]
 
     def _join(self, ids, probs):
         text = "".join(self.tokens[i] for i in ids)
         score = float(np.mean(probs)) if len(probs) else 0.0
         return text, score
 
+    def to_dict(self):
+        """What an exported model needs to rebuild this charset without the dictionary file."""
+        return {"scheme": self.scheme, "characters": self.characters, "lower": self.lower,
+                "max_text_length": self.max_text_length}
+
+    @classmethod
+    def from_dict(cls, d):
+        charset = cls.__new__(cls)
+        charset._setup(d["characters"], bool(d["lower"]), d["max_text_length"])
+        return charset
+
 
 @CHARSETS.register("ctc")
 class CTCCharset(Charset):
-    """CTC layout: blank at index 0."""
+    """CTC layout: ``blank`` at 0; labels are the ids padded with ``blank``."""
 
     scheme = "ctc"
     specials = ("blank",)
     blank = 0
+    pad = blank
+
+    @property
+    def label_size(self):
+        return self.max_text_length
+
+    def _layout(self, ids):
+        return ids
+
+    def _strip(self, row, length):
+        return row[:length]
 
     def decode(self, ids, probs):
         """Greedy CTC: merge repeats, drop blanks. ``ids``/``probs``: [N, T] -> [(text, score)]."""
@@ -126,17 +161,28 @@ class CTCCharset(Charset):
             out.append(self._join(row_ids[keep], row_probs[keep]))
         return out
 
-    def decode_label(self, label, length):
-        return ["".join(self.tokens[i] for i in row[: int(n)]) for row, n in zip(np.asarray(label), np.asarray(length))]
-
 
 @CHARSETS.register("attn")
 class AttnCharset(Charset):
-    """Attention layout (SPIN): ``sos`` at 0, ``eos`` at 1; targets are sos + text + eos, padded."""
+    """Attention layout (SPIN): ``sos`` at 0, ``eos`` at 1; labels ``[sos, text, eos]`` padded
+    with ``pad``, which shares ``sos``'s id (the reference's layout, which its weights assume) and
+    which the loss ignores."""
 
     scheme = "attn"
     specials = ("sos", "eos")
     sos, eos = 0, 1
+    pad = sos
+    default_lower = True  # SPIN's reference post-processing compares lower-cased text
+
+    @property
+    def label_size(self):
+        return self.max_text_length + 2
+
+    def _layout(self, ids):
+        return [self.sos, *ids, self.eos]
+
+    def _strip(self, row, length):
+        return row[1 : 1 + length]
 
     def decode(self, ids, probs):
         """Greedy attention output: characters up to the first ``eos`` (the reference ignored it)."""
@@ -148,34 +194,6 @@ class AttnCharset(Charset):
             keep = row_ids != self.sos
             out.append(self._join(row_ids[keep], row_probs[keep]))
         return out
-
-    def decode_label(self, label, length):
-        # label rows are [sos, c1..cn, eos, pad...]
-        return ["".join(self.tokens[i] for i in row[1 : 1 + int(n)]) for row, n in zip(np.asarray(label), np.asarray(length))]
-
-
-def build_charset(config):
-    """The charset of a whole config: layout from PostProcess, characters from Global.
-
-    Example::
-
-        charset = build_charset(load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml"))
-        charset.num_classes   # 37
-    """
-    glob = config.get("Global") or {}
-    post = config.get("PostProcess") or {}
-    if "name" not in post:
-        raise UserError("the config has no PostProcess.name (e.g. CTCLabelDecode or SPINLabelDecode)")
-    import ppocr.postprocess  # noqa: F401  (registers the decoders)
-
-    scheme = POSTPROCESS.get(post["name"]).charset_scheme
-    use_space = post.get("use_space_char", glob.get("use_space_char", False))
-    return CHARSETS.get(scheme)(
-        character_dict_path=glob.get("character_dict_path") or None,
-        use_space_char=bool(use_space),
-        max_text_length=glob.get("max_text_length", 25),
-        lower=post.get("lower", None) if scheme == "ctc" else post.get("lower", True),
-    )
 
 
 def charset_from_dict(d):

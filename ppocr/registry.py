@@ -1,4 +1,5 @@
 """Name -> class registries: every configurable component registers under its YAML name."""
+import difflib
 import inspect
 
 from ppocr.errors import UserError
@@ -52,20 +53,55 @@ class Registry:
     def __contains__(self, name):
         return name in self._classes
 
-    def build(self, cfg, **extra):
-        """Instantiate from a config section ``{'name': ..., **kwargs}`` plus ``extra``."""
+    def build(self, cfg, context=None, **extra):
+        """Instantiate from a config section ``{'name': ..., **options}``.
+
+        ``extra`` are arguments the builder always passes (``in_channels``); ``context`` are
+        things the builder knows (the charset, the number of epochs) and passes only to the
+        components whose ``__init__`` names them. An option the component does not take is a
+        one-line error naming the component, the option and the accepted ones.
+        """
         if not isinstance(cfg, dict) or "name" not in cfg:
-            raise ValueError(f"a {self.kind} section needs a 'name' key, got {cfg!r}")
-        kwargs = {k: v for k, v in cfg.items() if k != "name"}
-        kwargs.update(extra)
-        cls = self.get(cfg["name"])
+            raise UserError(f"a {self.kind} section needs a 'name' key, got {cfg!r}")
+        name = cfg["name"]
+        cls = self.get(name)
+        ignored = REFERENCE_ONLY_OPTIONS.get((self.kind, name), set())
+        options = {k: v for k, v in cfg.items() if k != "name" and k not in ignored}
+        try:
+            params = inspect.signature(cls).parameters
+        except (TypeError, ValueError):  # no inspectable signature (a builtin): let the call decide
+            return cls(**options, **extra)
+        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            given_by_builder = set(extra) | set(context or {})
+            check_options(self.kind, name, options, [k for k, p in params.items() if k not in given_by_builder
+                                                     and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)])
+        kwargs = {**options, **extra, **{k: v for k, v in (context or {}).items() if k in params}}
         try:
             inspect.signature(cls).bind(**kwargs)
-        except TypeError as e:  # an option the component does not have, or a required one missing
-            raise UserError(f"{self.kind} {cfg['name']}: {e}; check its options in the config") from None
-        except ValueError:
-            pass  # no inspectable signature (a builtin): let the call decide
+        except TypeError as e:  # a required option missing
+            raise UserError(f"{self.kind} {name}: {e}; check its options in the config") from None
         return cls(**kwargs)
+
+
+def check_options(kind, name, given, accepted):
+    """A one-line UserError for the first of ``given`` that is not in ``accepted``."""
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        accepted = sorted(accepted)
+        close = difflib.get_close_matches(unknown[0], accepted, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UserError(f"{kind} {name} has no option {unknown[0]!r}{hint}; its options: "
+                        f"{', '.join(accepted) or 'none'} (fix or remove it in the config)")
+
+
+# Options the reference release's configs carry that no component here reads: dropped by
+# ``Registry.build`` (the reference configs must load unchanged), every other unknown option
+# is an error. Keyed by (registry kind, component name).
+REFERENCE_ONLY_OPTIONS = {
+    # the reference merged Global's infer_mode and character_dict_path into every op; its
+    # recognition resize always took the fixed-width padded path with these configs
+    ("data op", "RecResizeImg"): {"infer_mode", "eval_mode", "character_dict_path"},
+}
 
 
 TRANSFORMS = Registry("transform")

@@ -41,3 +41,39 @@ def test_attention_decode_stops_at_eos_and_scores_kept_characters(tmp_path):
 def test_missing_dictionary_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         AttnCharset(character_dict_path=str(tmp_path / "none.txt"))
+
+
+SPIN_DICT = "ppocr/utils/dict/spin_dict.txt"
+
+
+@pytest.mark.parametrize("charset", [CTCCharset(max_text_length=25), AttnCharset(SPIN_DICT, max_text_length=25)],
+                         ids=["ctc", "attn"])
+def test_labels_round_trip_at_the_maximum_length(charset):
+    longest = ("Ab1" if charset.scheme == "attn" else "ab1") * 8 + "z"  # 25 characters
+    texts = [longest, "x", longest[:13]]
+    encoded = [charset.encode_label(t) for t in texts]
+    labels, lengths = np.stack([label for label, _ in encoded]), np.stack([n for _, n in encoded])
+    assert labels.shape == (3, charset.label_size) and labels.dtype == np.int64
+    assert lengths.tolist() == [25, 1, 13]
+    assert charset.decode_label(labels, lengths) == [charset.normalise(t) for t in texts]
+    with pytest.raises(UnusableLabel, match="longer"):
+        charset.encode_label(longest + "q")
+
+
+def test_layouts_and_special_tokens_are_the_charsets():
+    ctc, attn = CTCCharset(max_text_length=4), AttnCharset(SPIN_DICT, max_text_length=4)
+    label, length = ctc.encode_label("ab")
+    assert label.tolist() == [11, 12, ctc.blank, ctc.blank] and ctc.pad == ctc.blank == 0 and int(length) == 2
+    label, length = attn.encode_label("ab")
+    a, b = attn.index["a"], attn.index["b"]
+    assert label.tolist() == [attn.sos, a, b, attn.eos, attn.pad, attn.pad] and int(length) == 2
+    assert (attn.sos, attn.eos, attn.pad) == (0, 1, 0) and attn.num_classes == 70
+    # the greedy decoder reads the label layout back
+    (text, _), = attn.decode(label[None, 1:], np.ones((1, 5)))
+    assert text == "ab"
+
+
+def test_a_charset_survives_export_as_a_dict():
+    attn = AttnCharset(SPIN_DICT, max_text_length=7)
+    again = type(attn).from_dict(attn.to_dict())
+    assert again.tokens == attn.tokens and again.label_size == 9 and again.lower == attn.lower

@@ -11,25 +11,13 @@ colour-transformed image (before the geometric warp), the rectified image, the r
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.inference import list_images
 from ppocr.engine.program import run, setup
-from ppocr.utils.vis_rectify import visualize_rectification
-
-
-def extra_args(parser):
-    parser.add_argument("--out", default="./output/rectify.png", help="PNG file to write")
-    parser.add_argument("--max_images", type=int, default=16, help="rows of the grid (the first images, sorted)")
-    parser.add_argument("--scale", type=int, default=3, help="upscaling of the 32-pixel-high tiles")
+from ppocr.engine.vis_rectify import add_vis_args, draw_rectification
 
 
 def main(argv=None):
-    config, args = setup(argv, __doc__, extra_args=extra_args)
-    paths = list_images(config["Global"].get("infer_img"))[: max(1, args.max_images)]
-    readings = visualize_rectification(config, paths, args.out, scale=max(1, args.scale))
-    for path, text, score in readings:
-        print(f"{path}\t{text}\t{score:.4f}")
-    print(f"rectification grid written to {args.out}")
-    return readings
+    config, args = setup(argv, __doc__, extra_args=add_vis_args)
+    return draw_rectification(config, args.out, max_images=args.max_images, scale=args.scale)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from ppocr.data.imaug import build_ops
 from ppocr.data.imaug.operators import KeepKeys
 from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
+from ppocr.registry import check_options
 
 logger = logging.getLogger("ppocr")
 
@@ -27,6 +28,8 @@ class RecDataSet(Dataset):
     the image is scored against its text under the chosen protocol.
     """
 
+    options = ("data_dir", "transforms")  # a subclass adds its own; any other key is an error
+
     def __init__(self, config, mode, charset, seed=0):
         super().__init__()
         section = config.get(mode)
@@ -34,6 +37,7 @@ class RecDataSet(Dataset):
             raise UserError(f"the config has no {mode}.dataset section")
         self.mode = mode
         self.dataset_config = section["dataset"]
+        check_options("dataset", type(self).__name__, set(self.dataset_config) - {"name"}, self.options)
         self.seed = int(seed)
         self.epoch = 0
         self.ops = build_ops(self.dataset_config.get("transforms"), charset)

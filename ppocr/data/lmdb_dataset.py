@@ -115,6 +115,8 @@ class LMDBDataSet(RecDataSet):
         ds[0]   # {'image': float32 (3, 32, 100), 'label': ..., 'length': ..., 'text': 'hello', 'valid': True}
     """
 
+    options = ("data_dir", "transforms", "ratio_list")  # ratio_list: the reference's key, warned about
+
     def __init__(self, config, mode, charset, seed=0):
         super().__init__(config, mode, charset, seed=seed)
         data_dir = self.dataset_config.get("data_dir")

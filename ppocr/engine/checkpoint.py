@@ -29,34 +29,32 @@ def _strip(path):
     return path
 
 
-def save_checkpoint(prefix, model, optimizer=None, states=None, hook=None):
-    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring).
-
-    ``hook(point)``, if given, is called after each staged file (``checkpoint_write``) and after
-    the first rename (``checkpoint_commit``): the test-only fault injection of ppocr.utils.fault.
-    """
+def save_checkpoint(prefix, model, optimizer=None, states=None):
+    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring)."""
     recover(prefix)
     _remove_orphans(prefix)
-    staged = []
-    parts = [(".pdparams", model.state_dict(), paddle.save)]
+    parts = [(".pdparams", model.state_dict())]
     if optimizer is not None:
-        parts.append((".pdopt", optimizer.state_dict(), paddle.save))
-    parts.append((".states", json.dumps(states or {}, indent=1).encode("utf-8"), None))
-    for suffix, obj, save_fn in parts:
-        tmp = f"{prefix}{suffix}.staged"
-        if save_fn is None:
-            atomic_write_bytes(tmp, obj)
-        else:
-            atomic_save(obj, tmp, save_fn)
-        # names relative to the journal's folder, so a moved output folder still recovers
-        staged.append([os.path.basename(tmp), os.path.basename(prefix + suffix)])
-        if hook is not None:
-            hook("checkpoint_write")
+        parts.append((".pdopt", optimizer.state_dict()))
+    parts.append((".states", json.dumps(states or {}, indent=1).encode("utf-8")))
+    # names relative to the journal's folder, so a moved output folder still recovers
+    staged = [[os.path.basename(_stage(prefix + suffix, obj)), os.path.basename(prefix + suffix)]
+              for suffix, obj in parts]
     atomic_write_bytes(prefix + ".commit", json.dumps(staged).encode("utf-8"))
-    recover(prefix, hook=hook)
+    recover(prefix)
 
 
-def recover(prefix, hook=None):
+def _stage(path, obj):
+    """Write one file of a checkpoint under its staged name; returns that name."""
+    tmp = path + ".staged"
+    if isinstance(obj, bytes):
+        atomic_write_bytes(tmp, obj)
+    else:
+        atomic_save(obj, tmp, paddle.save)
+    return tmp
+
+
+def recover(prefix):
     """Finish a checkpoint write that was interrupted after its journal was written.
 
     Safe to run while another process does the same (e.g. eval.py reading ``latest`` during training).
@@ -75,17 +73,22 @@ def recover(prefix, hook=None):
     for tmp, final in staged:
         if os.path.basename(tmp) == tmp:  # journals of earlier versions held whole paths
             tmp, final = os.path.join(folder, tmp), os.path.join(folder, final)
-        try:
-            os.replace(tmp, final)
-        except FileNotFoundError:
-            continue  # renamed already, before a crash or by another process
-        if hook is not None:
-            hook("checkpoint_commit")
+        _commit(tmp, final)
     fsync_dir(folder)
     try:
         os.remove(journal)
     except FileNotFoundError:
         pass
+
+
+def _commit(tmp, final):
+    """Rename one staged file into place; False if it was renamed already (before a crash, or by
+    another process)."""
+    try:
+        os.replace(tmp, final)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _remove_orphans(prefix):

@@ -10,11 +10,8 @@ import os
 import paddle
 import yaml
 
-from ppocr.charset import build_charset
-from ppocr.engine.checkpoint import load_weights
-from ppocr.engine.inference import Preprocessor, image_transforms
+from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
-from ppocr.modeling import build_model
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
@@ -33,16 +30,10 @@ def export(config, save_dir=None):
     save_dir = save_dir or g.get("save_inference_dir")
     if not save_dir:
         raise UserError("no output folder: set -o Global.save_inference_dir=./inference/NAME")
-    weights = g.get("checkpoints") or g.get("pretrained_model")
-    charset = build_charset(config)
-    model = build_model(config, charset)
-    if weights:
-        load_weights(model, weights, skip_mismatched=bool(g.get("skip_mismatched_tensors", False)))
-    else:
-        logger.warning("no Global.pretrained_model given: exporting untrained weights")
-    model.eval()
-    transforms = image_transforms(config)
-    shape = Preprocessor(transforms).output_shape
+    recognizer = Recognizer.from_config(config, require_weights=False)
+    model, charset = recognizer.model, recognizer.charset
+    transforms = recognizer.preprocess.transforms
+    shape = recognizer.preprocess.output_shape
     if shape is None:
         raise UserError("the Eval transforms have no resize op giving a fixed image shape")
     spec = [paddle.static.InputSpec(shape=[None, *shape], dtype="float32", name="x")]

@@ -56,7 +56,7 @@ class TextRecognizer:
         self.preprocess = Preprocessor(self.info["PreProcess"]["transform_ops"])
         post = dict(self.info["PostProcess"])
         self.charset = charset_from_dict(post.pop("charset"))
-        self.postprocess = POSTPROCESS.get(post.pop("name"))(self.charset, **post)
+        self.postprocess = POSTPROCESS.build(post, charset=self.charset)
         # Paddle's fatal-signal handler deadlocks on a corrupt heap (it calls malloc); without it a
         # native crash ends the process at once (ppocr/engine/crash_guard.py)
         paddle.disable_signal_handler()

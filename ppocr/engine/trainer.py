@@ -12,20 +12,18 @@ import paddle.nn.functional as F
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from ppocr.charset import build_charset
 from ppocr.config import dump_config
 from ppocr.data import build_dataloader
 from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint
+from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.evaluator import evaluate
 from ppocr.engine.resume import apply_schedule, best_so_far, restore_states, schedule_changed, schedule_of
 from ppocr.engine.stop import StopRequested, StopSignals
 from ppocr.errors import Interrupted
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
-from ppocr.modeling import build_model
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
-from ppocr.utils.fault import FaultPlan, HitEachBatch, after_each
 from ppocr.utils.plot_curves import refresh_curves
 
 logger = logging.getLogger("ppocr")
@@ -51,7 +49,7 @@ class Trainer:
         self.model = build_model(config, self.charset)
         self.train_loader = build_dataloader(config, "Train", self.charset, seed=self.seed)
         self.eval_loader = build_dataloader(config, "Eval", self.charset) if config.get("Eval") else None
-        self.loss_fn = build_loss(config)
+        self.loss_fn = build_loss(config, self.charset)
         self.postprocess = build_postprocess(config, self.charset)
         self.metric = build_metric(config)
         self.epoch_num = int(g.get("epoch_num", 1))
@@ -71,11 +69,6 @@ class Trainer:
             self.use_amp = False
         self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
         self.net = paddle.DataParallel(self.model) if self.world > 1 else self.model
-        self.fault = FaultPlan.from_env()  # test-only (see ppocr.utils.fault); None in every real run
-        if self.fault is not None:
-            self.loss_fn = after_each(self.loss_fn, self.fault, "train_step")
-            if self.eval_loader is not None:
-                self.eval_loader = HitEachBatch(self.eval_loader, self.fault, "eval_batch")
 
     def _resume(self, prefix, skip):
         saved = load_checkpoint(prefix, self.model, self.optimizer, skip_mismatched=skip)
@@ -243,8 +236,7 @@ class Trainer:
         lr_cfg = self.config["Optimizer"].get("lr") or {}
         states = {**self.states, "lr_schedule": self._schedule(),
                   "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
-        save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states,
-                        hook=self.fault.hit if self.fault is not None else None)
+        save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states)
         self.files_written += 3
 
     def _append_log(self, record):

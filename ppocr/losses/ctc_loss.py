@@ -14,7 +14,7 @@ class CTCLoss(nn.Layer):
     """Negative log-likelihood of each label under CTC, averaged over the batch.
 
     ``predicts``: the head's training logits [N, T, C] (softmax is applied inside the CTC
-    op); ``batch['label']``: [N, max_text_length] ids padded with 0 (the blank);
+    op); ``batch['label']``: [N, max_text_length] ids padded with the charset's blank;
     ``batch['length']``: [N] label lengths. The per-image loss is a sum over time steps
     (not divided by the label length), as in the reference.
 
@@ -23,13 +23,13 @@ class CTCLoss(nn.Layer):
 
     Example::
 
-        loss = CTCLoss()
+        loss = CTCLoss(CTCCharset())
         loss(logits, {"label": label, "length": length})["loss"]   # scalar Tensor
     """
 
-    def __init__(self, use_focal_loss=False, **kwargs):
+    def __init__(self, charset, use_focal_loss=False):
         super().__init__()
-        self.loss_func = nn.CTCLoss(blank=0, reduction="none")
+        self.loss_func = nn.CTCLoss(blank=charset.blank, reduction="none")
         self.use_focal_loss = use_focal_loss
 
     def forward(self, predicts, batch):

@@ -6,6 +6,7 @@ the next character of the target ``[sos, c1..cn, eos, 0...]``.
 """
 from paddle import nn
 
+from ppocr.errors import UserError
 from ppocr.registry import LOSSES
 
 
@@ -16,18 +17,22 @@ class SPINAttentionLoss(nn.Layer):
     ``predicts``: the head's training logits ``[N, L - 1, C]``; ``batch['label']``: ids
     ``[N, L]`` with ``L = max_text_length + 2``. Step ``t`` is scored against
     ``label[:, t + 1]`` (the first target, ``sos``, is never predicted). Steps whose target
-    is ``ignore_index`` (0: the padding after ``eos``, which shares ``sos``'s id) do not
-    count, so a label of exactly ``max_text_length`` characters fills every step.
+    is the charset's padding (after ``eos``) do not count, so a label of exactly
+    ``max_text_length`` characters fills every step. ``ignore_index``, the reference's option,
+    may only repeat the charset's padding id.
 
     Example::
 
-        loss = SPINAttentionLoss(ignore_index=0)
+        loss = SPINAttentionLoss(AttnCharset(), ignore_index=0)
         loss(logits, {"label": label, "length": length})["loss"]
     """
 
-    def __init__(self, ignore_index=0, reduction="mean", **kwargs):
+    def __init__(self, charset, ignore_index=None, reduction="mean"):
         super().__init__()
-        self.loss_func = nn.CrossEntropyLoss(reduction=reduction, ignore_index=ignore_index)
+        if ignore_index is not None and ignore_index != charset.pad:
+            raise UserError(f"SPINAttentionLoss.ignore_index={ignore_index!r}, but the charset pads labels with "
+                            f"{charset.pad}: remove ignore_index from the Loss section (the charset decides)")
+        self.loss_func = nn.CrossEntropyLoss(reduction=reduction, ignore_index=charset.pad)
 
     def forward(self, predicts, batch):
         label = batch["label"] if isinstance(batch, dict) else batch[1]

@@ -25,7 +25,7 @@ class RecMetric:
         m.get_metric()   # {'acc': 0.5, 'norm_edit_dis': 0.9, 'samples': 2}
     """
 
-    def __init__(self, main_indicator="acc", protocol=None, is_filter=None, ignore_space=None, **unused):
+    def __init__(self, main_indicator="acc", protocol=None, is_filter=None, ignore_space=None):
         self.main_indicator = main_indicator
         self.protocol = resolve_protocol(protocol, is_filter, ignore_space)
         self.reset()

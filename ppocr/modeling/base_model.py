@@ -1,6 +1,4 @@
 """Transform -> Backbone -> Neck -> Head, each stage fed the previous stage's ``out_channels``."""
-import inspect
-
 from paddle import nn
 
 from ppocr.registry import BACKBONES, HEADS, NECKS, TRANSFORMS
@@ -13,7 +11,7 @@ class BaseModel(nn.Layer):
     (teacher forcing); in eval mode the head returns per-step class probabilities.
     """
 
-    def __init__(self, arch, num_classes, max_text_length=25):
+    def __init__(self, arch, charset):
         super().__init__()
         channels = arch.get("in_channels", 3)
         self.transform = None
@@ -26,11 +24,8 @@ class BaseModel(nn.Layer):
         if arch.get("Neck"):
             self.neck = NECKS.build(arch["Neck"], in_channels=channels)
             channels = self.neck.out_channels
-        head_cls = HEADS.get(arch["Head"]["name"])
-        extra = {}
-        if "max_text_length" in inspect.signature(head_cls.__init__).parameters:
-            extra["max_text_length"] = max_text_length  # decoding steps of attention heads
-        self.head = HEADS.build(arch["Head"], in_channels=channels, out_channels=num_classes, **extra)
+        # the class layout, special tokens and label width are the charset's
+        self.head = HEADS.build(arch["Head"], in_channels=channels, charset=charset)
 
     def forward(self, images, targets=None):
         x = images

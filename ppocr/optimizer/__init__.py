@@ -18,19 +18,19 @@ from ppocr.registry import LR_SCHEDULES, OPTIMIZERS, REGULARIZERS
 
 # ---- learning-rate schedules: each returns a float or a paddle LRScheduler -------------
 @LR_SCHEDULES.register("Const")
-def constant_lr(learning_rate, **unused):
+def constant_lr(learning_rate):
     return float(learning_rate)
 
 
 @LR_SCHEDULES.register("Cosine")
-def cosine_lr(learning_rate, epochs, step_each_epoch, **unused):
+def cosine_lr(learning_rate, epochs, step_each_epoch):
     return paddle.optimizer.lr.CosineAnnealingDecay(
         learning_rate=learning_rate, T_max=max(1, epochs * step_each_epoch)
     )
 
 
 @LR_SCHEDULES.register("Piecewise")
-def piecewise_lr(values, step_each_epoch, decay_epochs=None, boundaries=None, **unused):
+def piecewise_lr(values, step_each_epoch, decay_epochs=None, boundaries=None):
     if boundaries is None:
         if decay_epochs is None:
             raise UserError("Optimizer.lr Piecewise needs decay_epochs (or boundaries in steps)")
@@ -49,10 +49,9 @@ def build_lr(lr_cfg, epochs, step_each_epoch):
     As in the reference, the wrapped schedule starts when the warm-up ends, so its epochs
     (``decay_epochs``, the cosine period) count from there.
     """
-    lr_cfg = dict(lr_cfg or {})
-    name = lr_cfg.pop("name", "Const")
+    lr_cfg = {"name": "Const", **(lr_cfg or {})}
     warmup_epoch = lr_cfg.pop("warmup_epoch", 0)
-    schedule = LR_SCHEDULES.get(name)(epochs=epochs, step_each_epoch=step_each_epoch, **lr_cfg)
+    schedule = LR_SCHEDULES.build(lr_cfg, context={"epochs": epochs, "step_each_epoch": step_each_epoch})
     warmup_steps = int(round(warmup_epoch * step_each_epoch))
     if warmup_steps > 0:
         peak = schedule if isinstance(schedule, float) else schedule.last_lr
@@ -64,18 +63,18 @@ def build_lr(lr_cfg, epochs, step_each_epoch):
 
 # ---- regularisers -----------------------------------------------------------------------
 @REGULARIZERS.register("L2")
-def l2_decay(factor=0.0, **unused):
+def l2_decay(factor=0.0):
     return paddle.regularizer.L2Decay(coeff=float(factor))
 
 
 @REGULARIZERS.register("L1")
-def l1_decay(factor=0.0, **unused):
+def l1_decay(factor=0.0):
     return paddle.regularizer.L1Decay(coeff=float(factor))
 
 
 # ---- optimizers ---------------------------------------------------------------------------
 @OPTIMIZERS.register("Adam")
-def adam(model, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=None, grad_clip=None, **unused):
+def adam(model, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=None, grad_clip=None):
     return paddle.optimizer.Adam(
         learning_rate=learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon,
         parameters=_trainable(model), weight_decay=weight_decay, grad_clip=grad_clip,
@@ -84,7 +83,7 @@ def adam(model, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_deca
 
 @OPTIMIZERS.register("AdamW")
 def adamw(model, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=None, grad_clip=None,
-          no_weight_decay_name=None, one_dim_param_no_weight_decay=False, **unused):
+          no_weight_decay_name=None, one_dim_param_no_weight_decay=False):
     # the reference's AdamW decays by 0.01 unless told otherwise; SPIN's config relies on that
     if weight_decay is None:
         weight_decay = 0.01
@@ -101,7 +100,7 @@ def adamw(model, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_dec
 
 
 @OPTIMIZERS.register("Momentum")
-def momentum(model, learning_rate, momentum=0.9, weight_decay=None, grad_clip=None, **unused):
+def momentum(model, learning_rate, momentum=0.9, weight_decay=None, grad_clip=None):
     return paddle.optimizer.Momentum(
         learning_rate=learning_rate, momentum=momentum, parameters=_trainable(model),
         weight_decay=weight_decay, grad_clip=grad_clip,
@@ -120,17 +119,15 @@ def build_optimizer(config, epochs, step_each_epoch, model):
         weight_decay = config.pop("weight_decay", None)
         reg = config.pop("regularizer", None)
         if reg:
-            reg = dict(reg)
-            weight_decay = REGULARIZERS.get(reg.pop("name"))(**reg)
+            weight_decay = REGULARIZERS.build(reg)
         grad_clip = None
-        if config.get("clip_norm") is not None:
-            grad_clip = paddle.nn.ClipGradByNorm(clip_norm=float(config.pop("clip_norm")))
-        elif config.get("clip_norm_global") is not None:
-            grad_clip = paddle.nn.ClipGradByGlobalNorm(clip_norm=float(config.pop("clip_norm_global")))
-        name = config.pop("name")
-        optimizer = OPTIMIZERS.get(name)(
-            model=model, learning_rate=lr, weight_decay=weight_decay, grad_clip=grad_clip, **config
-        )
+        clip_norm, clip_norm_global = config.pop("clip_norm", None), config.pop("clip_norm_global", None)
+        if clip_norm is not None:
+            grad_clip = paddle.nn.ClipGradByNorm(clip_norm=float(clip_norm))
+        elif clip_norm_global is not None:
+            grad_clip = paddle.nn.ClipGradByGlobalNorm(clip_norm=float(clip_norm_global))
+        optimizer = OPTIMIZERS.build(config, model=model, learning_rate=lr, weight_decay=weight_decay,
+                                     grad_clip=grad_clip)
     except KeyError as e:
         raise UserError(f"Optimizer: {e.args[0] if e.args else e}") from None
     except TypeError as e:

@@ -1,13 +1,23 @@
-"""Post-processing: model output probabilities -> (text, score), through the charset."""
+"""Post-processing: model output probabilities -> (text, score), decoded by the run's charset.
+
+Each decoder names the charset layout (``charset_scheme``) it reads; the config's PostProcess
+section thereby chooses the charset of the whole run (``ppocr.engine.components.build_charset``).
+"""
 import numpy as np
 
 from ppocr.registry import POSTPROCESS
 
 
 class _GreedyDecode:
+    """Best class per step, then ``charset.decode``.
+
+    ``use_space_char``, ``lower`` and ``character_dict_path`` of the PostProcess section are the
+    charset's options (its builder reads them); the decoder itself has none.
+    """
+
     charset_scheme = None
 
-    def __init__(self, charset, **unused):
+    def __init__(self, charset, use_space_char=None, lower=None, character_dict_path=None):
         self.charset = charset
 
     def __call__(self, preds):
@@ -33,5 +43,4 @@ class SPINLabelDecode(_GreedyDecode):
 
 
 def build_postprocess(config, charset):
-    cfg = dict(config["PostProcess"])
-    return POSTPROCESS.get(cfg.pop("name"))(charset, **cfg)
+    return POSTPROCESS.build(config["PostProcess"], charset=charset)

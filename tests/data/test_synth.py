@@ -94,7 +94,7 @@ def test_lmdb_dataset_reads_every_generated_sample(tmp_path):
     """The generator's LMDB through LMDBDataSet: every sample decodes, in order, with its label."""
     from data_helpers import make_config
 
-    from ppocr.charset import build_charset
+    from ppocr.engine.components import build_charset
     from ppocr.data.lmdb_dataset import LMDBDataSet
 
     generate(30, seed=5, out_dir=str(tmp_path / "folder"), lmdb_dir=str(tmp_path / "lmdb" / "synth"))

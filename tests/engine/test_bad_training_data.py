@@ -33,7 +33,7 @@ def runs(bad_lmdb, tmp_path_factory):
                      Train__loader__shuffle=False, Train__loader__drop_last=False,
                      Optimizer__lr__name="Const", Optimizer__lr__warmup_epoch=0, Optimizer__lr__learning_rate=0.0005)
     # stopped as a job scheduler would (SIGTERM) during step 6, the second of epoch 2 (after the empty batch)
-    first = run_tool("tools/train.py", "-c", CONFIG, "-o", *opts, expect=143, env={"PPOCR_FAULT": "train_step:6:SIGTERM"})
+    first = run_tool("tests/fault.py", "train_step:6:SIGTERM", "tools/train.py", "-c", CONFIG, "-o", *opts, expect=143)
     second = run_tool("tools/train.py", "-c", CONFIG, "-o", *opts, f"Global.checkpoints={save / 'latest'}",
                       "Optimizer.lr.learning_rate=0.0002")
     return {"save": save, "first": first.stdout + first.stderr, "second": second.stdout + second.stderr}

@@ -9,7 +9,7 @@ import paddle
 import pytest
 
 from ppocr import build_model, merge_config
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.engine.inference import Preprocessor, image_transforms
 from ppocr.postprocess import build_postprocess
 from tests.e2e import REPO, run_tool

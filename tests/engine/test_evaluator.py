@@ -5,7 +5,7 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.data import build_set_loaders
 from ppocr.engine.evaluator import evaluate, evaluate_sets
 from ppocr.engine.failures import FailureLog, contact_sheet

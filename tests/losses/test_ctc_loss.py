@@ -4,6 +4,7 @@ import itertools
 import numpy as np
 import paddle
 
+from ppocr.charset import CTCCharset
 from ppocr.losses import build_loss
 from ppocr.losses.ctc_loss import CTCLoss
 
@@ -27,7 +28,7 @@ def test_loss_is_the_batch_mean_of_the_ctc_negative_log_likelihood():
     length = np.array([2, 2, 1], dtype=np.int64)
     expected = np.mean([_brute_force_nll(logits[i].astype(np.float64), label[i, : length[i]]) for i in range(3)])
     batch = {"label": paddle.to_tensor(label), "length": paddle.to_tensor(length)}
-    out = CTCLoss()(paddle.to_tensor(logits), batch)
+    out = CTCLoss(CTCCharset())(paddle.to_tensor(logits), batch)
     assert set(out) == {"loss"} and out["loss"].shape == []
     np.testing.assert_allclose(float(out["loss"]), expected, rtol=1e-5)
 
@@ -37,13 +38,13 @@ def test_gradient_flows_to_the_logits_and_focal_weighting_lowers_the_loss():
     logits = paddle.randn([2, 6, 5])
     logits.stop_gradient = False
     batch = {"label": paddle.to_tensor([[1, 2, 0], [4, 0, 0]]), "length": paddle.to_tensor([2, 1])}
-    loss = CTCLoss()(logits, batch)["loss"]
+    loss = CTCLoss(CTCCharset())(logits, batch)["loss"]
     loss.backward()
     assert np.abs(logits.grad.numpy()).sum() > 0
-    focal = CTCLoss(use_focal_loss=True)(logits, batch)["loss"]
+    focal = CTCLoss(CTCCharset(), use_focal_loss=True)(logits, batch)["loss"]
     assert 0 < float(focal) < float(loss)
 
 
 def test_build_loss_reads_the_loss_section():
-    loss = build_loss({"Loss": {"name": "CTCLoss"}, "Global": {}})
+    loss = build_loss({"Loss": {"name": "CTCLoss"}, "Global": {}}, CTCCharset())
     assert isinstance(loss, CTCLoss)

@@ -2,18 +2,21 @@ import numpy as np
 import paddle
 import pytest
 
+from ppocr.charset import AttnCharset
+from ppocr.errors import UserError
 from ppocr.losses import spin_att_loss  # noqa: F401  (registration)
 from ppocr.registry import LOSSES
 
-NUM_CLASSES, MAX_LEN = 7, 4
+MAX_LEN = 4
+# sos, eos and five characters: ids 2..6
+CHARSET = AttnCharset.from_dict({"scheme": "attn", "characters": list("abcde"), "lower": False, "max_text_length": MAX_LEN})
+NUM_CLASSES = CHARSET.num_classes
 
 
 def batch_of(rows):
-    """rows of character ids (2..6) -> the SPIN label layout [sos, ids, eos, 0...]."""
-    label = np.zeros((len(rows), MAX_LEN + 2), "int64")
-    for i, ids in enumerate(rows):
-        label[i, : len(ids) + 2] = [0] + list(ids) + [1]
-    return {"label": paddle.to_tensor(label), "length": paddle.to_tensor([len(r) for r in rows])}
+    """rows of character ids (2..6) -> the charset's labels [sos, ids, eos, pad...]."""
+    labels, lengths = zip(*(CHARSET.encode_label("".join(CHARSET.tokens[i] for i in ids)) for ids in rows))
+    return {"label": paddle.to_tensor(np.stack(labels)), "length": paddle.to_tensor(np.stack(lengths))}
 
 
 def logits_for(batch, seed=0):
@@ -31,7 +34,13 @@ def manual_loss(logits, label):
 
 
 def build():
-    return LOSSES.build({"name": "SPINAttentionLoss", "ignore_index": 0})
+    return LOSSES.build({"name": "SPINAttentionLoss", "ignore_index": 0}, context={"charset": CHARSET})
+
+
+def test_ignore_index_must_be_the_charsets_padding():
+    assert NUM_CLASSES == 7 and CHARSET.pad == 0
+    with pytest.raises(UserError, match="pads labels with 0"):
+        LOSSES.build({"name": "SPINAttentionLoss", "ignore_index": 3}, context={"charset": CHARSET})
 
 
 def test_mean_cross_entropy_over_characters_and_eos_only():

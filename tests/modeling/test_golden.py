@@ -22,7 +22,7 @@ import paddle
 import pytest
 
 from ppocr import build_model, load_config
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.postprocess import build_postprocess
 
 STEMS = ["rec_r34_vd_tps_bilstm_ctc", "rec_mv3_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]

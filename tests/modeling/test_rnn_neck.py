@@ -3,6 +3,7 @@ import numpy as np
 import paddle
 import pytest
 
+from ppocr.errors import UserError
 from ppocr.modeling.necks.rnn import SequenceEncoder
 
 
@@ -35,7 +36,7 @@ def test_cascadernn_reshapes_first_and_passes_its_options():
 def test_bad_options_are_reported():
     with pytest.raises(ValueError, match="encoder_type"):
         SequenceEncoder(in_channels=8, encoder_type="transformer")
-    with pytest.raises(TypeError, match="unexpected options"):
+    with pytest.raises(UserError, match=r"options \['with_linear'\] are for encoder_type cascadernn, not 'rnn'"):
         SequenceEncoder(in_channels=8, encoder_type="rnn", hidden_size=4, with_linear=True)
     with pytest.raises(ValueError, match="height 1"):
         SequenceEncoder(in_channels=8, encoder_type="reshape")(paddle.randn([1, 8, 2, 5]))

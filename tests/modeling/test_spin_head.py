@@ -15,14 +15,9 @@ SPIN_DICT = str(Path(__file__).resolve().parents[2] / "ppocr" / "utils" / "dict"
 
 
 def encode_batch(texts, charset):
-    """The SPIN label layout: [sos, chars, eos, 0...] in max_text_length + 2 slots, stacked."""
-    rows = []
-    for text in texts:
-        target = [charset.sos] + charset.encode(text) + [charset.eos]
-        rows.append(target + [0] * (charset.max_text_length + 2 - len(target)))
-    label = np.stack([np.array(r, dtype="int64") for r in rows])
-    length = np.array([len(t) for t in texts], dtype="int64")
-    return {"label": paddle.to_tensor(label), "length": paddle.to_tensor(length)}
+    """The charset's SPIN labels ([sos, chars, eos, pad...]), stacked."""
+    labels, lengths = zip(*(charset.encode_label(text) for text in texts))
+    return {"label": paddle.to_tensor(np.stack(labels)), "length": paddle.to_tensor(np.stack(lengths))}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +27,7 @@ def charset():
 
 def make_head(charset, **kw):
     paddle.seed(0)
-    return SPINAttentionHead(in_channels=32, out_channels=charset.num_classes, hidden_size=16, **kw)
+    return SPINAttentionHead(in_channels=32, charset=charset, hidden_size=16, **kw)
 
 
 def sequence(n=2, t=26, c=32, seed=0):
@@ -48,7 +43,7 @@ def test_max_length_label_trains(charset):
     head.train()
     logits = head(sequence(), targets=batch)
     assert logits.shape == [2, MAX_LEN + 1, charset.num_classes]
-    loss = SPINAttentionLoss(ignore_index=0)(logits, batch)["loss"]
+    loss = SPINAttentionLoss(charset, ignore_index=0)(logits, batch)["loss"]
     assert np.isfinite(float(loss))
     loss.backward()
     grad = head.generator.weight.grad
@@ -73,7 +68,7 @@ def test_eval_is_greedy_softmax_over_max_text_length_plus_one_steps(charset):
     probs = head(sequence(n=3)).numpy()
     assert probs.shape == (3, MAX_LEN + 1, charset.num_classes)
     np.testing.assert_allclose(probs.sum(axis=2), 1.0, rtol=1e-5)
-    short = make_head(charset, max_text_length=10)
+    short = make_head(AttnCharset(character_dict_path=SPIN_DICT, max_text_length=10))
     short.eval()
     assert short(sequence(n=1)).shape == [1, 11, charset.num_classes]
 
@@ -99,7 +94,7 @@ def test_training_without_targets_says_what_to_pass(charset):
 
 
 def test_eval_path_traces_for_export(charset):
-    head = HEADS.build({"name": "SPINAttentionHead", "hidden_size": 16}, in_channels=32, out_channels=charset.num_classes)
+    head = HEADS.build({"name": "SPINAttentionHead", "hidden_size": 16}, in_channels=32, charset=charset)
     head.eval()
     x = sequence(n=2)
     expected = head(x).numpy()

@@ -7,9 +7,9 @@ import cv2
 import paddle
 import pytest
 
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.config import load_config
-from ppocr.modeling import build_model
+from ppocr.engine.components import build_model
 from ppocr.utils.synth import generate
 from tests.e2e import run_tool
 

@@ -11,13 +11,13 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.config import load_config
 from ppocr.engine.checkpoint import load_weights
 from ppocr.engine.export import export
 from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
 from ppocr.engine.predictor import TextRecognizer
-from ppocr.modeling import build_model
+from ppocr.engine.components import build_model
 from ppocr.postprocess import build_postprocess
 
 REPO = Path(__file__).resolve().parents[2]

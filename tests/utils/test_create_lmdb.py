@@ -8,7 +8,7 @@ import lmdb
 import numpy as np
 import pytest
 
-from ppocr.charset import build_charset
+from ppocr.engine.components import build_charset
 from ppocr.data.lmdb_dataset import LMDBDataSet
 from ppocr.errors import UserError
 from ppocr.utils import create_lmdb

@@ -8,8 +8,6 @@ A config lists them in order, one single-key mapping per op::
       - RecResizeImg: {image_shape: [3, 32, 100]}
       - KeepKeys: {keep_keys: [image, label, length]}
 """
-import inspect
-
 from ppocr.data.imaug import label_ops, operators, rec_img_aug  # noqa: F401  (register the ops)
 from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS
@@ -18,8 +16,8 @@ from ppocr.registry import DATA_OPS
 def build_ops(transforms, charset=None):
     """The op objects of a ``transforms`` list, built through the DATA_OPS registry.
 
-    ``charset=`` is passed to exactly the ops whose ``__init__`` has a ``charset`` parameter
-    (the label encoders), so nothing else re-reads the dictionary file.
+    ``charset`` goes to exactly the ops that name it in their ``__init__`` (the label encoders),
+    so nothing else re-reads the dictionary file; a misspelt option is a one-line error.
 
     Example::
 
@@ -37,19 +35,12 @@ def build_ops(transforms, charset=None):
                 f"'- RecResizeImg: {{image_shape: [3, 32, 100]}}', got {item!r}"
             )
         (name, params), = item.items()
-        params = dict(params or {})
+        if params is not None and not isinstance(params, dict):
+            raise UserError(f"transforms item {position}: the options of {name} must be a mapping, got {params!r}")
         try:
-            cls = DATA_OPS.get(name)
-        except KeyError as e:
-            raise UserError(f"transforms item {position}: {e.args[0]}") from None
-        if "charset" in inspect.signature(cls.__init__).parameters:
-            if charset is None:
-                raise UserError(f"data op {name} needs the charset, but none was given")
-            params["charset"] = charset
-        try:
-            ops.append(cls(**params))
-        except TypeError as e:
-            raise UserError(f"data op {name}: bad options {sorted(params)}: {e}") from None
+            ops.append(DATA_OPS.build({"name": name, **(params or {})}, context={"charset": charset}))
+        except UserError as e:
+            raise UserError(f"transforms item {position}: {e}") from None
     return ops
 
 

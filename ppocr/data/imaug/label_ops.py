@@ -1,80 +1,57 @@
-"""Label encoders: text -> fixed-length id arrays, through the run's one charset."""
-import logging
+"""Label encoders: text -> the fixed-length training target, through the run's one charset.
 
+The charset knows the layout (``Charset.encode_label``); an encoder only names the scheme it
+expects, so a config whose encoder and post-processing disagree is refused when it is loaded.
+"""
 import numpy as np
 
 from ppocr.charset import UnusableLabel
 from ppocr.data.skip import SkipSample
+from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS
-
-logger = logging.getLogger("ppocr")
-
-# The reference merged every Global key into each op; in this project the charset owns them.
-CHARSET_KEYS = {"max_text_length", "character_dict_path", "use_space_char", "lower", "character_type"}
-
-
-def _warn_unused(op_name, options):
-    unknown = sorted(set(options) - CHARSET_KEYS)
-    if unknown:
-        logger.warning("%s ignores the options %s (the charset comes from Global and PostProcess)",
-                       op_name, unknown)
 
 
 class _LabelEncode:
-    """Shared part: ``charset.encode`` with unusable labels turned into ``SkipSample``."""
+    """``data['label']`` (text) -> ``label`` (ids) and ``length``; an unusable text is ``SkipSample``."""
 
+    scheme = None
     encodes_label = True  # evaluation can do without its output (see RecDataSet.__getitem__)
 
-    def __init__(self, charset, **options):
-        _warn_unused(type(self).__name__, options)
+    def __init__(self, charset):
+        if charset is None:
+            raise UserError(f"data op {type(self).__name__} needs the run's charset, but none was given")
+        if charset.scheme != self.scheme:
+            raise UserError(f"{type(self).__name__} makes {self.scheme} labels but the charset is {charset.scheme}: "
+                            "use the label encoder of the config's PostProcess")
         self.charset = charset
-        self.max_text_length = charset.max_text_length
 
-    def _ids(self, text):
+    @property
+    def label_size(self):
+        return self.charset.label_size
+
+    def __call__(self, data):
+        text = data["label"]
         try:
-            return self.charset.encode(text)
+            data["label"], data["length"] = self.charset.encode_label(text)
         except UnusableLabel as e:
             raise SkipSample(e.reason, text) from None
+        return data
 
     def placeholder(self):
-        """Zero fields of an unusable evaluation sample, shaped like a real one."""
-        return {"label": np.zeros(self.label_size, dtype=np.int64), "length": np.array(0, dtype=np.int64)}
+        """Fields of an unusable evaluation sample, shaped like a real one."""
+        return {"label": np.full(self.label_size, self.charset.pad, dtype=np.int64),
+                "length": np.array(0, dtype=np.int64)}
 
 
 @DATA_OPS.register()
 class CTCLabelEncode(_LabelEncode):
-    """``label`` -> ids padded with the blank (0) to ``max_text_length``; ``length`` = #chars."""
+    """CTC targets: ids padded with the blank to ``max_text_length`` (``CTCCharset``)."""
 
-    @property
-    def label_size(self):
-        return self.max_text_length
-
-    def __call__(self, data):
-        ids = self._ids(data["label"])
-        label = np.zeros(self.label_size, dtype=np.int64)
-        label[: len(ids)] = ids
-        data["label"] = label
-        data["length"] = np.array(len(ids), dtype=np.int64)
-        return data
+    scheme = "ctc"
 
 
 @DATA_OPS.register()
 class SPINLabelEncode(_LabelEncode):
-    """``label`` -> [sos, ids..., eos] padded with 0 to ``max_text_length + 2``; ``length`` = #chars.
+    """Attention targets: ``[sos, ids..., eos]`` padded to ``max_text_length + 2`` (``AttnCharset``)."""
 
-    The two extra slots hold sos and eos, so a label of exactly ``max_text_length`` characters fits.
-    """
-
-    @property
-    def label_size(self):
-        return self.max_text_length + 2
-
-    def __call__(self, data):
-        ids = self._ids(data["label"])
-        label = np.zeros(self.label_size, dtype=np.int64)
-        label[0] = self.charset.sos
-        label[1 : 1 + len(ids)] = ids
-        label[1 + len(ids)] = self.charset.eos
-        data["label"] = label
-        data["length"] = np.array(len(ids), dtype=np.int64)
-        return data
+    scheme = "attn"

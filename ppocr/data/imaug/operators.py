@@ -17,7 +17,7 @@ class DecodeImage:
     GRAY (grey levels repeated in three channels, so later ops see the same layout).
     """
 
-    def __init__(self, img_mode="BGR", channel_first=False, **unused):
+    def __init__(self, img_mode="BGR", channel_first=False):
         if img_mode not in IMG_MODES:
             raise UserError(f"DecodeImage.img_mode must be one of {IMG_MODES}, got {img_mode!r}")
         self.img_mode = img_mode

@@ -29,14 +29,12 @@ class RecResizeImg:
     """STAR-Net's input: height ``H``, aspect ratio kept, width ``ceil(H * w / h)`` capped at ``W``,
     right-padded with zeros to (C, H, W); pixels mapped to [-1, 1].
 
-    ``padding=False`` stretches to W instead. ``infer_mode``/``eval_mode``/``character_dict_path``
-    are accepted and ignored: with these configs the reference always took the fixed-width padded
-    path (Global's ``infer_mode: False`` and ``character_dict_path`` were merged into every op),
-    and a batch needs one width.
+    ``padding=False`` stretches to W instead. The reference's ``infer_mode``/``eval_mode``/
+    ``character_dict_path`` are dropped (``ppocr.registry.REFERENCE_ONLY_OPTIONS``): with these
+    configs the reference always took the fixed-width padded path, and a batch needs one width.
     """
 
-    def __init__(self, image_shape, padding=True, infer_mode=False, eval_mode=False,
-                 character_dict_path=None, **unused):
+    def __init__(self, image_shape, padding=True):
         self.output_shape = _as_shape(image_shape, 3, "RecResizeImg")
         if self.output_shape[0] not in (1, 3):
             raise UserError(f"RecResizeImg.image_shape must have 1 or 3 channels, got {image_shape!r}")
@@ -75,7 +73,7 @@ class SPINRecResizeImg:
     cv2.resize expects ``dst`` and so always resized linearly; here it is honoured.
     """
 
-    def __init__(self, image_shape, interpolation=2, mean=(127.5,), std=(127.5,), **unused):
+    def __init__(self, image_shape, interpolation=2, mean=(127.5,), std=(127.5,)):
         width, height = _as_shape(image_shape, 2, "SPINRecResizeImg")
         self.output_shape = (1, height, width)
         if interpolation not in INTERPOLATIONS:
@@ -125,7 +123,7 @@ class RecAug:
     needs_rng = True
 
     def __init__(self, tia_prob=0.4, crop_prob=0.4, reverse_prob=0.4, noise_prob=0.4,
-                 jitter_prob=0.4, blur_prob=0.4, hsv_aug_prob=0.4, seed=0, **unused):
+                 jitter_prob=0.4, blur_prob=0.4, hsv_aug_prob=0.4, seed=0):
         self.probs = {"tia": tia_prob, "crop": crop_prob, "blur": blur_prob, "jitter": jitter_prob,
                       "hsv": hsv_aug_prob, "noise": noise_prob, "reverse": reverse_prob}
         self.seed = seed

@@ -132,7 +132,7 @@ class MobileNetV3(nn.Layer):
     """
 
     def __init__(self, in_channels=3, model_name="small", scale=0.5, large_stride=None, small_stride=None,
-                 disable_se=False, **kwargs):
+                 disable_se=False):
         super().__init__()
         if model_name not in _MODELS:
             raise ValueError(f"MobileNetV3 model_name must be 'large' or 'small', got {model_name!r}")

@@ -106,7 +106,7 @@ class ResNet(nn.Layer):
         net(paddle.rand([2, 3, 32, 100])).shape   # [2, 512, 1, 25]
     """
 
-    def __init__(self, in_channels=3, layers=50, **kwargs):
+    def __init__(self, in_channels=3, layers=50):
         super().__init__()
         if layers not in _DEPTHS:
             raise ValueError(f"ResNet layers must be one of {sorted(_DEPTHS)}, got {layers!r}")

@@ -32,20 +32,21 @@ class CTCHead(nn.Layer):
 
     Args:
         in_channels: feature width of the neck.
-        out_channels: number of classes (the charset's, blank included).
+        charset: the run's charset; its class count (blank included) is the output width.
         fc_decay: L2 decay of the fc parameters; it replaces the optimizer's regularizer
             for them, as in the reference.
         mid_channels: if given, two fc layers with this width between them.
 
     Example::
 
-        head = CTCHead(in_channels=512, out_channels=37, fc_decay=0)
+        head = CTCHead(in_channels=512, charset=CTCCharset(), fc_decay=0)
         head.eval()
         probs = head(paddle.rand([2, 25, 512]))   # [2, 25, 37], rows sum to 1
     """
 
-    def __init__(self, in_channels, out_channels, fc_decay=0.0004, mid_channels=None, **kwargs):
+    def __init__(self, in_channels, charset, fc_decay=0.0004, mid_channels=None):
         super().__init__()
+        out_channels = charset.num_classes
         self.mid_channels = mid_channels
         if mid_channels is None:
             self.fc = _fc(in_channels, out_channels, fc_decay)

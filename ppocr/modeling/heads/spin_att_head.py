@@ -2,15 +2,14 @@
 
 SPIN (Zhang et al., "SPIN: Structure-Preserving Inner Offset Network for Scene Text
 Recognition", AAAI 2021) reads the encoded sequence with an additive (Bahdanau) attention
-LSTM, one character per step. Class layout (``ppocr.charset.AttnCharset``): ``sos`` = 0,
-``eos`` = 1, then the characters; targets are ``[sos, c1..cn, eos, 0...]`` of width
-``max_text_length + 2``. Sub-layer names follow the reference release.
+LSTM, one character per step. The class layout, the start token and the target width come
+from the run's charset (``ppocr.charset.AttnCharset``). Sub-layer names follow the reference
+release.
 """
 import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
-from ppocr.charset import AttnCharset
 from ppocr.registry import HEADS
 
 
@@ -35,29 +34,30 @@ class AttentionLSTMCell(nn.Layer):
 
 @HEADS.register()
 class SPINAttentionHead(nn.Layer):
-    """[N, T_in, in_channels] -> per-step class scores [N, max_text_length + 1, out_channels].
+    """[N, T_in, in_channels] -> per-step class scores [N, max_text_length + 1, num_classes].
 
     Training (``self.training``): teacher forcing; ``targets['label']`` is the batch's
-    ``[N, L]`` id matrix (``L = max_text_length + 2``); step ``t`` is fed ``label[:, t]`` and
+    ``[N, L]`` id matrix (``L = charset.label_size``); step ``t`` is fed ``label[:, t]`` and
     its logits are scored against ``label[:, t + 1]``, so the head returns ``L - 1`` steps
-    of logits. Eval: greedy decoding from ``sos`` for ``max_text_length + 1`` steps (one more
+    of logits. Eval: greedy decoding from the charset's ``sos`` for ``max_text_length + 1`` steps (one more
     than the longest label, for its ``eos``), returning softmax probabilities; the
     post-processing cuts each row at its first ``eos``.
 
     Example::
 
-        head = SPINAttentionHead(in_channels=512, out_channels=70, hidden_size=256)
+        head = SPINAttentionHead(in_channels=512, charset=AttnCharset("ppocr/utils/dict/spin_dict.txt"), hidden_size=256)
         head.eval()
         head(paddle.zeros([2, 26, 512])).shape   # [2, 26, 70]
     """
 
-    def __init__(self, in_channels, out_channels, hidden_size, max_text_length=25, **kwargs):
+    def __init__(self, in_channels, charset, hidden_size):
         super().__init__()
         self.hidden_size = hidden_size
-        self.num_classes = out_channels
-        self.num_steps = int(max_text_length) + 1
-        self.attention_cell = AttentionLSTMCell(in_channels, hidden_size, out_channels)
-        self.generator = nn.Linear(hidden_size, out_channels)
+        self.num_classes = charset.num_classes
+        self.num_steps = charset.max_text_length + 1  # one more than the longest label, for its eos
+        self.start_id = charset.sos
+        self.attention_cell = AttentionLSTMCell(in_channels, hidden_size, self.num_classes)
+        self.generator = nn.Linear(hidden_size, self.num_classes)
 
     def _initial_state(self, x):
         shape = [paddle.shape(x)[0], self.hidden_size]
@@ -81,7 +81,7 @@ class SPINAttentionHead(nn.Layer):
         return self.generator(paddle.stack(outputs, axis=1))
 
     def _greedy(self, x, x_proj, state):
-        ids = paddle.full(shape=[paddle.shape(x)[0]], fill_value=AttnCharset.sos, dtype="int64")
+        ids = paddle.full(shape=[paddle.shape(x)[0]], fill_value=self.start_id, dtype="int64")
         logits = []
         for _ in range(self.num_steps):
             onehot = F.one_hot(ids, num_classes=self.num_classes).astype(x.dtype)

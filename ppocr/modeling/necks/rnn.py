@@ -10,13 +10,14 @@ import math
 import paddle
 from paddle import nn
 
+from ppocr.errors import UserError
 from ppocr.registry import NECKS
 
 
 class Im2Seq(nn.Layer):
     """[N, C, 1, W] -> [N, W, C]: the columns of a height-1 feature map, left to right."""
 
-    def __init__(self, in_channels, **kwargs):
+    def __init__(self, in_channels):
         super().__init__()
         self.out_channels = in_channels
 
@@ -62,11 +63,11 @@ class EncoderWithFC(nn.Layer):
         return self.fc(x)
 
 
-def _cascade_rnn(in_channels, hidden_size, **kwargs):
+def _cascade_rnn(in_channels, hidden_size, **cascade_options):
     # imported here: the cascade encoder is only needed by SPIN configs
     from ppocr.modeling.necks.cascade_rnn import CascadeRNNEncoder
 
-    return CascadeRNNEncoder(in_channels, hidden_size, **kwargs)
+    return CascadeRNNEncoder(in_channels, hidden_size, **cascade_options)
 
 
 _ENCODERS = {"rnn": EncoderWithRNN, "fc": EncoderWithFC, "cascadernn": _cascade_rnn}
@@ -79,9 +80,10 @@ class SequenceEncoder(nn.Layer):
     Args:
         in_channels: backbone channels C.
         encoder_type: ``'reshape'`` (no encoder), ``'rnn'`` (BiLSTM x2), ``'fc'`` or
-            ``'cascadernn'`` (SPIN's stacked BiLSTMs; its options, e.g. ``out_channels``
-            and ``with_linear``, come through ``**kwargs``).
+            ``'cascadernn'`` (SPIN's stacked BiLSTMs).
         hidden_size: LSTM state size, or the width of the fc encoder.
+        out_channels, with_linear, num_layers: the cascadernn's layer widths, projections and
+            depth (``ppocr.modeling.necks.cascade_rnn``); an error with another encoder.
 
     Example::
 
@@ -89,7 +91,8 @@ class SequenceEncoder(nn.Layer):
         neck(paddle.rand([2, 512, 1, 25])).shape   # [2, 25, 512]
     """
 
-    def __init__(self, in_channels, encoder_type, hidden_size=48, **kwargs):
+    def __init__(self, in_channels, encoder_type, hidden_size=48, out_channels=None, with_linear=None,
+                 num_layers=None):
         super().__init__()
         self.encoder_reshape = Im2Seq(in_channels)
         self.encoder_type = encoder_type
@@ -102,9 +105,12 @@ class SequenceEncoder(nn.Layer):
                 f"unknown SequenceEncoder encoder_type {encoder_type!r}; "
                 f"expected one of: reshape, {', '.join(_ENCODERS)}"
             )
-        if kwargs and encoder_type != "cascadernn":
-            raise TypeError(f"SequenceEncoder({encoder_type!r}) got unexpected options {sorted(kwargs)}")
-        self.encoder = _ENCODERS[encoder_type](in_channels, hidden_size, **kwargs)
+        cascade = {k: v for k, v in (("out_channels", out_channels), ("with_linear", with_linear),
+                                     ("num_layers", num_layers)) if v is not None}
+        if cascade and encoder_type != "cascadernn":
+            raise UserError(f"SequenceEncoder options {sorted(cascade)} are for encoder_type cascadernn, "
+                            f"not {encoder_type!r}: remove them from the Neck section")
+        self.encoder = _ENCODERS[encoder_type](in_channels, hidden_size, **cascade)
         self.out_channels = self.encoder.out_channels
 
     def forward(self, x):

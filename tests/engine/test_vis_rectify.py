@@ -6,11 +6,11 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.charset import build_charset
 from ppocr.config import load_config
+from ppocr.engine.components import build_charset, build_model
+from ppocr.engine.recognizer import Recognizer
+from ppocr.engine.vis_rectify import HEADER, TEXT_WIDTH, compose_grid, rectify, visualize_rectification
 from ppocr.errors import UserError
-from ppocr.modeling import build_model
-from ppocr.utils.vis_rectify import HEADER, TEXT_WIDTH, compose_grid, rectify, visualize_rectification
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = [str(REPO / "doc" / "imgs_words_en" / f"word_{n}.png") for n in (3, 10)]
@@ -19,14 +19,15 @@ IMAGES = [str(REPO / "doc" / "imgs_words_en" / f"word_{n}.png") for n in (3, 10)
 def built(name):
     config = load_config(str(REPO / "configs" / "rec" / name))
     paddle.seed(0)
-    return config, build_model(config, build_charset(config))
+    charset = build_charset(config)
+    return config, Recognizer(config, charset, build_model(config, charset))
 
 
 @pytest.mark.parametrize("name, image_columns", [("demo_mv3_tps_bilstm_ctc.yml", 2), ("rec_r32_gaspin_bilstm_att.yml", 3)])
 def test_grid_is_a_valid_png_with_a_row_per_image(tmp_path, name, image_columns):
-    config, model = built(name)
+    _, recognizer = built(name)
     out = tmp_path / "grid.png"
-    readings = visualize_rectification(config, IMAGES, str(out), scale=2, model=model)
+    readings = visualize_rectification(recognizer, IMAGES, str(out), scale=2)
     assert [r[0] for r in readings] == IMAGES
     img = cv2.imread(str(out), flags=cv2.IMREAD_COLOR)
     assert img is not None
@@ -39,7 +40,8 @@ def test_grid_is_a_valid_png_with_a_row_per_image(tmp_path, name, image_columns)
 @pytest.mark.parametrize("name, keys", [("demo_mv3_tps_bilstm_ctc.yml", {"rectified", "fiducials"}),
                                         ("rec_r32_gaspin_bilstm_att.yml", {"rectified", "fiducials", "colour"})])
 def test_probe_catches_the_intermediates_and_leaves_no_hook(name, keys):
-    config, model = built(name)
+    _, recognizer = built(name)
+    model = recognizer.model
     model.eval()
     shape = [1, 32, 100] if "gaspin" in name else [3, 32, 100]
     images = np.random.default_rng(0).uniform(-1, 1, size=[2, *shape]).astype("float32")
@@ -65,6 +67,6 @@ def test_compose_grid_pads_unequal_tiles():
 def test_a_model_without_rectifier_is_a_user_error(tmp_path):
     config, _ = built("demo_mv3_tps_bilstm_ctc.yml")
     config["Architecture"].pop("Transform")
-    model = build_model(config, build_charset(config))
+    charset = build_charset(config)
     with pytest.raises(UserError, match="no rectifier"):
-        visualize_rectification(config, IMAGES, str(tmp_path / "g.png"), model=model)
+        visualize_rectification(Recognizer(config, charset, build_model(config, charset)), IMAGES, str(tmp_path / "g.png"))

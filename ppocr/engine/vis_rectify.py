@@ -10,24 +10,22 @@ algorithm it is.
 
 Example::
 
-    from ppocr.config import load_config
-    from ppocr.utils.vis_rectify import visualize_rectification
-    cfg = load_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml")
-    visualize_rectification(cfg, ["doc/imgs_words_en/word_10.png"], "rectify.png")
+    from ppocr.config import merge_config
+    from ppocr.engine.recognizer import Recognizer
+    cfg = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
+                       ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
+    visualize_rectification(Recognizer.from_config(cfg), ["doc/imgs_words_en/word_10.png"], "rectify.png")
 """
 import cv2
 import numpy as np
 import paddle
 
-from ppocr.charset import build_charset
 from ppocr.data import SkipSample
-from ppocr.engine.checkpoint import load_weights
-from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
+from ppocr.engine.inference import list_images, read_bytes
+from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
-from ppocr.modeling import build_model
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
-from ppocr.postprocess import build_postprocess
 from ppocr.utils.io import atomic_write_bytes
 
 HEADER = 22  # pixels of the column-title band
@@ -123,17 +121,13 @@ def compose_grid(rows, titles, gap=4):
     return np.concatenate(body[:-1], axis=0)
 
 
-def visualize_rectification(config, image_paths, out_path, scale=3, model=None):
-    """Write the grid of ``image_paths`` through the model of ``config`` (weights from
-    ``Global.pretrained_model``/``checkpoints``, unless ``model`` is given) to ``out_path`` (PNG).
+def visualize_rectification(recognizer, image_paths, out_path, scale=3):
+    """Write the grid of ``image_paths`` through ``recognizer`` (a ``Recognizer``) to ``out_path`` (PNG).
 
     Returns the readings [(path, text, score)].
     """
-    charset = build_charset(config)
-    if model is None:
-        model = _load_model(config, charset)
+    model, preprocess = recognizer.model, recognizer.preprocess
     model.eval()
-    preprocess = Preprocessor(image_transforms(config))
     display = next((op for op in reversed(preprocess.ops) if hasattr(op, "to_uint8")), None)
     if display is None:
         raise UserError("the Eval transforms have no resize op that can turn the model input back into pixels")
@@ -147,7 +141,7 @@ def visualize_rectification(config, image_paths, out_path, scale=3, model=None):
     if not images:
         raise UserError("no image to draw: give image files or a folder of images")
     preds, caught = rectify(model, np.stack(images))
-    readings = build_postprocess(config, charset)(preds)
+    readings = recognizer.postprocess(preds)
     has_colour = "colour" in caught
     titles = ["input + fiducial points"] + (["colour-transformed"] if has_colour else []) + ["rectified", "reading"]
 
@@ -171,12 +165,22 @@ def visualize_rectification(config, image_paths, out_path, scale=3, model=None):
     return [(p, t, s) for p, (t, s) in zip(paths, readings)]
 
 
-def _load_model(config, charset):
-    g = config["Global"]
-    model = build_model(config, charset)
-    weights = g.get("checkpoints") or g.get("pretrained_model")
-    if not weights:
-        raise UserError("no weights given: set -o Global.pretrained_model=PATH/best_accuracy "
-                        "(an untrained rectifier only shows its initial, near-identity warp)")
-    load_weights(model, weights, skip_mismatched=bool(g.get("skip_mismatched_tensors", False)))
-    return model
+
+def add_vis_args(parser):
+    """The command-line options of ``tools/vis_rectify.py`` beyond ``-c``/``-o``."""
+    parser.add_argument("--out", default="./output/rectify.png", help="PNG file to write")
+    parser.add_argument("--max_images", type=int, default=16, help="rows of the grid (the first images, sorted)")
+    parser.add_argument("--scale", type=int, default=3, help="upscaling of the 32-pixel-high tiles")
+
+
+def draw_rectification(config, out_path, max_images=16, scale=3):
+    """``tools/vis_rectify.py``: the grid of the first ``max_images`` of ``Global.infer_img``
+    through the trained model of ``config``; prints the readings, returns them."""
+    recognizer = Recognizer.from_config(
+        config, why=" (an untrained rectifier only shows its initial, near-identity warp)")
+    paths = list_images(config["Global"].get("infer_img"))[: max(1, max_images)]
+    readings = visualize_rectification(recognizer, paths, out_path, scale=max(1, scale))
+    for path, text, score in readings:
+        print(f"{path}\t{text}\t{score:.4f}")
+    print(f"rectification grid written to {out_path}")
+    return readings
