@@ -3,8 +3,10 @@
 SynthText (Gupta et al., CVPR 2016) learnt its text/background colour pairs from cropped real
 words; this project may not use such crops (they are the field's evaluation sets), so the
 palette below is written by hand from what signs, shop fronts, labels and posters are painted
-in. Outside the palette a pair is random with a luma difference of at least
-``min_contrast``, and a few samples are faded to a low contrast that a person still reads.
+in. Contrast is the WCAG contrast ratio of relative luminances (1 to 21; 3 is the least the
+web's accessibility rules allow for large text): outside the palette a pair is random at a
+ratio of at least ``min_contrast_ratio``, and a few samples are faded to a lower ratio that a
+person still reads.
 All colours are BGR floats (OpenCV's order).
 """
 import cv2
@@ -38,11 +40,24 @@ PALETTE_RGB = (
     ((90, 60, 30), (235, 215, 170)),  # brown on tan (cardboard)
 )
 PALETTE = tuple((np.float32(t[::-1]), np.float32(b[::-1])) for t, b in PALETTE_RGB)
-LUMA_BGR = np.float32([0.114, 0.587, 0.299])
+LUMA_BGR = np.float32([0.114, 0.587, 0.299])  # 8-bit luma (Rec. 601), for quick comparisons
+LUMINANCE_BGR = np.float32([0.0722, 0.7152, 0.2126])  # relative luminance of linear sRGB (WCAG)
 
 
 def luma(bgr):
     return float(np.dot(np.asarray(bgr, dtype=np.float32), LUMA_BGR))
+
+
+def luminance(bgr):
+    """Relative luminance (0..1) of sRGB colours (..., 3) in BGR order, as WCAG defines it."""
+    c = np.asarray(bgr, dtype=np.float32) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return linear @ LUMINANCE_BGR
+
+
+def contrast_ratio(a, b):
+    """WCAG contrast ratio of two relative luminances: 1 (none) to 21 (black on white)."""
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
 
 
 def random_colour(rng):
@@ -51,13 +66,18 @@ def random_colour(rng):
     return cv2.cvtColor(hsv, code=cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
 
 
-def with_luma(colour, target):
-    """``colour`` moved to luma ``target``: every channel shifted alike, clipped, and again (a
-    clipped channel moved less), so only black or white can stop short of it."""
+def with_luminance(colour, target):
+    """``colour`` with every channel shifted alike (then clipped) to relative luminance
+    ``target``; the luminance grows with the shift, so a bisection finds it."""
     colour = np.asarray(colour, dtype=np.float32)
-    for _ in range(4):
-        colour = np.clip(colour + (target - luma(colour)), 0, 255)
-    return colour.astype(np.float32)
+    low, high = -255.0, 255.0
+    for _ in range(14):
+        mid = (low + high) / 2
+        if float(luminance(np.clip(colour + mid, 0, 255))) < target:
+            low = mid
+        else:
+            high = mid
+    return np.clip(colour + (low + high) / 2, 0, 255).astype(np.float32)
 
 
 def background_colour(rng, s):
@@ -71,22 +91,30 @@ def background_colour(rng, s):
     return random_colour(rng), None
 
 
-def text_colour(rng, s, background_luma, paired=None):
-    """An ink colour for a background of mean luma ``background_luma``: the palette's own when it
-    stands out enough, else a random hue at a luma ``min_contrast`` away (or, rarely, less)."""
+def text_colour(rng, s, ground, paired=None):
+    """An ink colour for a background of mean relative luminance ``ground``: the palette's own
+    when its contrast ratio is at least ``min_contrast_ratio``, else a random hue at a ratio
+    drawn log-uniformly up to ``max_contrast_ratio`` (or, rarely, from ``low_contrast_ratio``)."""
     if rng.random() < s.p_low_contrast:
-        gap = rng.uniform(*s.low_contrast)
-    elif paired is not None and abs(luma(paired) - background_luma) >= s.min_contrast:
+        ratio = rng.uniform(*s.low_contrast_ratio)
+    elif paired is not None and contrast_ratio(float(luminance(paired)), ground) >= s.min_contrast_ratio:
         return paired
     else:
-        gap = rng.uniform(s.min_contrast, max(s.min_contrast, 255.0 * 0.8))
-    darker, lighter = background_luma - gap, background_luma + gap
-    options = [t for t in (darker, lighter) if 0 <= t <= 255]
-    if not options:  # no room on either side at that gap: the farther extreme
-        options = [0.0 if background_luma > 127 else 255.0]
+        ratio = float(np.exp(rng.uniform(np.log(s.min_contrast_ratio), np.log(s.max_contrast_ratio))))
+    darker, lighter = (ground + 0.05) / ratio - 0.05, (ground + 0.05) * ratio - 0.05
+    options = [t for t in (darker, lighter) if 0.0 <= t <= 1.0]
+    if not options:  # no room on either side at that ratio: the farther extreme
+        options = [0.0 if ground > 0.18 else 1.0]
     target = options[rng.integers(len(options))]
-    base = paired if paired is not None else random_colour(rng)
-    return with_luma(base, target)
+    return with_luminance(paired if paired is not None else random_colour(rng), target)
+
+
+def with_luma(colour, target):
+    """``colour`` moved to 8-bit luma ``target`` (channels shifted alike, clipped, repeated)."""
+    colour = np.asarray(colour, dtype=np.float32)
+    for _ in range(4):
+        colour = np.clip(colour + (target - luma(colour)), 0, 255)
+    return colour.astype(np.float32)
 
 
 def contrasting(rng, colour, gap=90.0):

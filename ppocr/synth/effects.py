@@ -1,10 +1,10 @@
 """What a camera and a codec do to a word crop: uneven light, blur (focus and motion), low
 resolution up-sampled, sensor noise, JPEG artefacts.
 
-Albumentations does most of them; each transform is built once and, for each sample, takes its
-randomness from that sample's own generator (``set_random_state``), so the output depends only
-on ``(seed, index)``. Whether a sample gets an effect is drawn here, with the probabilities of
-``SynthSettings``.
+Albumentations does most of them (a Gaussian blur and the change of resolution are one OpenCV
+call each); each transform is built once and, for each sample, takes its randomness from that
+sample's own generator (``set_random_state``), so the output depends only on ``(seed, index)``.
+Whether a sample gets an effect is drawn here, with the probabilities of ``SynthSettings``.
 """
 import os
 import random
@@ -25,12 +25,9 @@ class Degrader:
         self.lighting = A.OneOf([A.PlasmaShadow(shadow_intensity_range=(0.15, 0.45), roughness=2.5, p=1.0),
                                  A.Illumination(mode="linear", intensity_range=(0.05, 0.2), p=1.0),
                                  A.Illumination(mode="gaussian", intensity_range=(0.05, 0.2), p=1.0)], p=1.0)
-        self.brightness_contrast = A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=(-0.35, 0.2),
+        self.brightness_contrast = A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=(-0.25, 0.2),
                                                               p=1.0)
         self.motion_blur = A.MotionBlur(blur_limit=(3, 7), allow_shifted=False, p=1.0)
-        self.low_resolution = A.Downscale(scale_range=s.low_resolution_scale, p=1.0,
-                                          interpolation_pair={"downscale": cv2.INTER_AREA,
-                                                              "upscale": cv2.INTER_LINEAR})
         self.gauss_noise = A.GaussNoise(std_range=s.noise_std, per_channel=True, p=1.0)
         self.iso_noise = A.ISONoise(color_shift=(0.01, 0.04), intensity=(0.1, 0.4), p=1.0)
         self.jpeg = A.ImageCompression(compression_type="jpeg", quality_range=s.jpeg_quality, p=1.0)
@@ -51,10 +48,10 @@ class Degrader:
             img = self._apply(self.brightness_contrast, img, rng)
         if rng.random() < s.p_motion_blur:
             img = self._apply(self.motion_blur, img, rng)
-        elif rng.random() < s.p_blur:
-            img = cv2.GaussianBlur(img, ksize=(0, 0), sigmaX=rng.uniform(*s.blur_sigma))
-        if rng.random() < s.p_low_resolution and min(img.shape[:2]) >= 16:
-            img = self._apply(self.low_resolution, img, rng)
+        elif rng.random() < s.p_blur:  # sigma given for a 32-pixel-high crop
+            img = cv2.GaussianBlur(img, ksize=(0, 0), sigmaX=rng.uniform(*s.blur_sigma) * img.shape[0] / 32)
+        if rng.random() < s.p_low_resolution:
+            img = low_resolution(img, rng.uniform(*s.low_resolution_scale), s.low_resolution_min_px)
         if rng.random() < s.p_iso_noise:
             img = self._apply(self.iso_noise, img, rng)
         elif rng.random() < s.p_noise:
@@ -62,6 +59,17 @@ class Degrader:
         if rng.random() < s.p_jpeg:
             img = self._apply(self.jpeg, img, rng)
         return img
+
+
+def low_resolution(img, scale, min_height):
+    """Down to ``scale`` of the height (never under ``min_height`` pixels), then up again: a word
+    far from the camera, enlarged."""
+    h, w = img.shape[:2]
+    scale = max(scale, min_height / h)
+    if scale >= 1.0:
+        return img
+    small = cv2.resize(img, dsize=(max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, dsize=(w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def encode_jpeg(img, quality):

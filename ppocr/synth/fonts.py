@@ -35,10 +35,13 @@ STYLE_WORDS = frozenset(
 # a family name with one of these words is not a text face (math, symbol, icon, dingbat fonts)
 SYMBOL_WORDS = ("symbol", "math", "dingbat", "icon", "emoji", "music", "keyboard", "awesome", "wingding",
                 "webding", "phonetic", "initials", "ornament", "fontello", "entypo")
+# variants of one design named as families: "Roadgeek 2014 Series C", "Accanthis ADF Std No2",
+# "Tiresias PCfont Z", "Anonymous Pro Minus", "Linux Libertine O"
+VARIANT_SUFFIX = re.compile(r"^(Series [A-Z]+|No\d+|V\d+|Minus|[A-Z])$")
+GLUED_STYLE = re.compile(r"^(.{3,}?)(Bold|Italic|Oblique|Condensed|Light|Regular|Medium)$")  # "OCRABold"
 # matplotlib's Computer Modern files carry one family name per file; they are three designs
 FAMILY_ALIASES = {"cmr10": "CMU Serif", "cmb10": "CMU Serif", "cmti10": "CMU Serif", "cmmi10": "CMU Serif",
-                  "cmss10": "CMU Sans Serif", "cmtt10": "CMU Typewriter", "linux libertine display o":
-                  "Linux Libertine O"}
+                  "cmss10": "CMU Sans Serif", "cmtt10": "CMU Typewriter"}
 GENERIC_GLYPH_NAME = re.compile(r"^(uni[0-9A-F]{4,}|u[0-9A-F]{4,6}|glyph\d+|gid\d+|cid\d+|g\d+|index\d+)$")
 
 
@@ -155,8 +158,16 @@ def normalise_family(raw):
     if alias:
         return alias
     words = raw.replace("-", " ").split()
-    while len(words) > 1 and words[-1].lower() in STYLE_WORDS:
-        words.pop()
+    while len(words) > 1:
+        if len(words) > 2 and VARIANT_SUFFIX.match(" ".join(words[-2:])):
+            del words[-2:]
+        elif words[-1].lower() in STYLE_WORDS or VARIANT_SUFFIX.match(words[-1]):
+            words.pop()
+        else:
+            break
+    glued = GLUED_STYLE.match(words[-1]) if words else None
+    if glued:
+        words[-1] = glued.group(1)
     return " ".join(words) or raw
 
 

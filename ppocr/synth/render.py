@@ -67,7 +67,9 @@ class GlyphRenderer:
     def render(self, text, face, style):
         font = self.font(face, style.size)
         ascent, descent = font.getmetrics()
-        shadow_pad = int(np.ceil(max(abs(style.shadow[0]), style.shadow[1]) + 3 * style.shadow[2])) if style.shadow else 0
+        shadow_pad = 0
+        if style.shadow:
+            shadow_pad = int(np.ceil(max(abs(style.shadow[0]), style.shadow[1]) + 3 * style.shadow[2]))
         pad = style.size // 3 + style.bold + style.outline + shadow_pad + 2
         xs = self._positions(text, font, style.spacing)
         width = int(np.ceil(xs[-1] + 2 * pad)) + 1

@@ -68,17 +68,19 @@ class SynthSettings:
 
     # --- colours (colours.py) ---
     p_palette: float = 0.55  # a pair of a sign-maker's palette (black on white, white on red ...)
-    p_low_contrast: float = 0.07  # faded or weathered text, still readable
-    min_contrast: float = 70.0  # otherwise, at least this luma difference (0..255)
-    low_contrast: tuple = (30.0, 50.0)
+    p_low_contrast: float = 0.05  # faded or weathered text, still readable
+    min_contrast_ratio: float = 3.0  # WCAG contrast ratio of ink and background mean: 1 none, 21 black on white
+    max_contrast_ratio: float = 15.0  # random pairs: a ratio drawn log-uniformly in [min, max]
+    low_contrast_ratio: tuple = (2.0, 2.8)
     p_textured_text: float = 0.10  # the ink takes the grain of the surface it is painted on
 
     # --- degradations (effects.py) ---
     p_blur: float = 0.25
-    blur_sigma: tuple = (0.3, 1.3)  # at the output size
+    blur_sigma: tuple = (0.3, 1.2)  # for a 32-pixel-high crop, scaled with the height
     p_motion_blur: float = 0.06
     p_low_resolution: float = 0.15  # down to a few pixels of text height, then up-sampled
     low_resolution_scale: tuple = (0.3, 0.6)
+    low_resolution_min_px: int = 12  # the text stays at least this high while small
     p_noise: float = 0.30
     noise_std: tuple = (0.01, 0.06)  # fraction of the 0..255 range
     p_iso_noise: float = 0.06
@@ -86,7 +88,8 @@ class SynthSettings:
     p_brightness_contrast: float = 0.20
     p_jpeg: float = 0.20  # strong compression artefacts before the final encoding
     jpeg_quality: tuple = (15, 55)
-    height_px: tuple = (24, 64)  # the stored image's height
+    height_px: tuple = (24, 64)  # the stored image's height ...
+    min_stroke_px: float = 1.8  # ... but never so small that a stroke is thinner than this
     final_jpeg_quality: tuple = (75, 95)
 
 

@@ -50,7 +50,7 @@ class WordRenderer:
         layers = self.glyphs.render(text, face, style)
         layers = crop(distort(layers, rng, s), rng, s)
         image = self._paint(layers, style, rng, bank)
-        height = int(rng.integers(s.height_px[0], s.height_px[1] + 1))
+        height = int(rng.integers(*self._heights(layers[..., FILL])))
         width = max(1, int(round(image.shape[1] * height / image.shape[0])))
         shrinking = height < image.shape[0]
         image = cv2.resize(image, dsize=(width, height),
@@ -58,6 +58,18 @@ class WordRenderer:
         image = self.degrader.degrade(image, rng)
         meta = {"font": face.file, "family": face.family, "case": case, "kind": kind}
         return text, image, meta
+
+    def _heights(self, fill):
+        """[low, high) of the output height: ``height_px``, raised where a thin face would
+        shrink to strokes thinner than ``min_stroke_px`` (never above the rendered height)."""
+        low, high = self.settings.height_px
+        ink = fill > 127
+        if ink.any():
+            distance = cv2.distanceTransform(ink.astype(np.uint8), distanceType=cv2.DIST_L2, maskSize=3)
+            stroke = 2.0 * float(np.percentile(distance[ink], 90))  # about the width of the thickest strokes
+            need = int(np.ceil(fill.shape[0] * self.settings.min_stroke_px / max(stroke, 1.0)))
+            low = max(low, min(need, max(high, fill.shape[0])))
+        return low, max(low, high) + 1
 
     def _paint(self, layers, style, rng, bank):
         s = self.settings
@@ -67,8 +79,7 @@ class WordRenderer:
         kind = self.background_kinds[rng.choice(len(self.background_kinds), p=self.background_p)]
         image = make_background(kind, h, w, base, rng, bank)
         image = _calm(image, rng)
-        ground = float(np.dot(image.mean(axis=(0, 1)), colours.LUMA_BGR))
-        ink = colours.text_colour(rng, s, ground, paired)
+        ink = colours.text_colour(rng, s, float(colours.luminance(image).mean()), paired)
         image = _clear_of(image, colours.luma(ink))
         if style.shadow:
             opacity = rng.uniform(0.4, 0.9)

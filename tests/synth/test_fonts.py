@@ -31,7 +31,10 @@ def test_faces_are_grouped_into_families():
 
 @pytest.mark.parametrize("raw, family", [("Roboto Condensed Light", "Roboto"), ("Inter Display", "Inter"),
                                          ("IBM 3270 Semi-Condensed", "IBM 3270"), ("Nimbus Roman", "Nimbus Roman"),
-                                         ("Open Sans", "Open Sans"), ("cmss10", "CMU Sans Serif"), ("Black", "Black")])
+                                         ("Open Sans", "Open Sans"), ("cmss10", "CMU Sans Serif"), ("Black", "Black"),
+                                         ("Roadgeek 2014 Series EEM", "Roadgeek 2014"), ("OCRABold", "OCRA"),
+                                         ("Linux Libertine Display O", "Linux Libertine"), ("P052", "P052"),
+                                         ("Accanthis ADF Std No2", "Accanthis ADF Std")])
 def test_family_names_lose_their_weight_width_and_style_words(raw, family):
     assert normalise_family(raw) == family
 
