@@ -43,8 +43,9 @@ def parse_args(argv=None):
     parser.add_argument("--per_case", action="store_true",
                         help="one set per case in LMDB/lower, LMDB/title, LMDB/upper (and OUT_DIR/...): "
                              "the same words, fonts and effects in each")
-    parser.add_argument("--alphanumeric", action="store_true",
-                        help="letters and digits only (no punctuation in any word)")
+    parser.add_argument("--punctuation", action="store_true",
+                        help="punctuation in some words and numbers (about 9%% of the labels): for a charset "
+                             "that has it, as SPIN's; the 0-9a-z charset would skip those samples")
     parser.add_argument("--max_len", type=int, default=25, help="longest word, in characters")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--list_families", action="store_true", help="print the families found, then stop")
@@ -69,7 +70,7 @@ def main(argv=None):
         return list_families(args)
     options = dict(seed=args.seed, lmdb_dir=args.lmdb, out_dir=args.out_dir, fonts=args.fonts, split=args.split,
                    families=args.families, exclude_families=args.exclude_families, max_len=args.max_len,
-                   workers=args.workers, progress=True, settings=settings_for(alphanumeric=args.alphanumeric))
+                   workers=args.workers, progress=True, settings=settings_for(punctuation=args.punctuation))
     if args.per_case:
         counts = generate_per_case(args.num, **options)
         count = sum(counts.values())

@@ -74,15 +74,16 @@ def shapes(h, w, colour, rng):
         kind = rng.integers(4)
         x0, y0 = int(rng.integers(-w // 4, w)), int(rng.integers(-h // 2, h))
         if kind == 0:
-            cv2.rectangle(img, (x0, y0), (x0 + int(rng.integers(4, w)), y0 + int(rng.integers(4, 2 * h))), fill, -1)
+            corner = (x0 + int(rng.integers(4, w)), y0 + int(rng.integers(4, 2 * h)))
+            cv2.rectangle(img, pt1=(x0, y0), pt2=corner, color=fill, thickness=-1)
         elif kind == 1:
-            cv2.circle(img, (x0, y0), int(rng.integers(3, max(4, h))), fill, -1)
+            cv2.circle(img, center=(x0, y0), radius=int(rng.integers(3, max(4, h))), color=fill, thickness=-1)
         elif kind == 2:
-            cv2.line(img, (x0, y0), (int(rng.integers(0, w)), int(rng.integers(0, h))), fill,
-                     int(rng.integers(1, max(2, h // 6))))
+            cv2.line(img, pt1=(x0, y0), pt2=(int(rng.integers(0, w)), int(rng.integers(0, h))), color=fill,
+                     thickness=int(rng.integers(1, max(2, h // 6))))
         else:
             pts = np.stack([rng.integers(-w // 4, w + w // 4, 3), rng.integers(-h // 2, h + h // 2, 3)], axis=1)
-            cv2.fillPoly(img, [pts.astype(np.int32)], fill)
+            cv2.fillPoly(img, pts=[pts.astype(np.int32)], color=fill)
     if rng.random() < 0.6:  # out of focus
         img = cv2.GaussianBlur(img, ksize=(0, 0), sigmaX=rng.uniform(1.0, 4.0))
     return img
@@ -150,7 +151,7 @@ def make_scene(rng, shape=SCENE_SHAPE):
         leaves = fractal_noise(h, w, rng, octaves=5, cells=4)
         mask = (leaves > rng.uniform(0.55, 0.75)).astype(np.float32)
         green = np.float32([rng.uniform(20, 80), rng.uniform(80, 160), rng.uniform(20, 90)])
-        img = _mix(img, green * (0.6 + 0.6 * leaves[..., None]), cv2.GaussianBlur(mask, (0, 0), 1.5))
+        img = _mix(img, green * (0.6 + 0.6 * leaves[..., None]), cv2.GaussianBlur(mask, ksize=(0, 0), sigmaX=1.5))
     img = shapes(h, w, img.mean(axis=(0, 1)), rng) * 0.3 + img * 0.7
     return cv2.GaussianBlur(img, ksize=(0, 0), sigmaX=rng.uniform(0.5, 1.5))
 

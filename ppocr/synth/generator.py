@@ -139,7 +139,7 @@ def generate_per_case(num, seed=0, lmdb_dir=None, out_dir=None, cases=CASES, **o
     return counts
 
 
-def settings_for(alphanumeric=False, settings=DEFAULT_SETTINGS):
-    """``settings`` without punctuation in any text when ``alphanumeric`` (a 0-9a-z charset then
-    skips no sample)."""
-    return replace(settings, p_punctuation=0.0, p_number_symbols=0.0) if alphanumeric else settings
+def settings_for(punctuation=False, settings=DEFAULT_SETTINGS):
+    """``settings`` with punctuation in some words and numbers (for a charset that has it, as
+    SPIN's), or without any (the default: a 0-9a-z charset then skips no sample)."""
+    return replace(settings, punctuation=bool(punctuation))

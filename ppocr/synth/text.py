@@ -3,7 +3,8 @@
 The case of ``case="mixed"`` follows ``SynthSettings.case_weights`` (lower 45 %, Title 30 %,
 UPPER 25 %); ``"lower"``, ``"title"`` and ``"upper"`` fix it, to make one validation set per case.
 A label is always the text drawn, exactly: its case, digits and punctuation included (a charset
-without them lower-cases or skips it when training, as the config says).
+without them lower-cases or skips it when training, as the config says). Punctuation is drawn
+only with ``SynthSettings.punctuation`` on.
 
 ``words_en.txt`` holds 3000 common English words: the most frequent words of English prose
 found offline, kept if in a standard word list.
@@ -69,7 +70,7 @@ class TextSampler:
 
     def _word(self, rng, case):
         word = self._any_word(rng)
-        if rng.random() < self.settings.p_punctuation:
+        if self.settings.punctuation and rng.random() < self.settings.p_punctuation:
             form = rng.integers(6)
             if form == 0:
                 word += TRAILING_MARKS[rng.integers(len(TRAILING_MARKS))]
@@ -94,7 +95,7 @@ class TextSampler:
         return apply_case("".join(rng.choice(list(string.ascii_lowercase), size=n)), case)
 
     def _number(self, rng, case):
-        if rng.random() >= self.settings.p_number_symbols:
+        if not self.settings.punctuation or rng.random() >= self.settings.p_number_symbols:
             digits = int(rng.integers(1, 7))
             return str(int(rng.integers(10 ** (digits - 1) if digits > 1 else 0, 10 ** digits)))
         form = rng.integers(6)

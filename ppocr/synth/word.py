@@ -100,9 +100,9 @@ def _over(image, colour, alpha):
 
 
 def _clear_of(image, ink_luma, keep=0.6):
-    """The background squeezed towards its mean until all but its 3 % most extreme pixels are at
-    least ``keep`` times the ink's contrast with the mean away from the ink (no part of the word
-    may vanish into a dark or light patch)."""
+    """The background squeezed towards its mean colour until 97 % of its pixels keep at least
+    ``keep`` of the ink's luma distance from that mean: no part of the word vanishes into a
+    dark or light patch of the background."""
     luma = image @ colours.LUMA_BGR
     mean = float(luma.mean())
     gap = abs(mean - ink_luma)

@@ -85,7 +85,7 @@ def test_the_held_out_families_never_reach_a_training_set(tmp_path):
 
 
 def test_case_and_text_options(tmp_path):
-    generate(30, seed=1, out_dir=str(tmp_path / "u"), case="upper", max_len=6, settings=settings_for(alphanumeric=True))
+    generate(30, seed=1, out_dir=str(tmp_path / "u"), case="upper", max_len=6, settings=settings_for())
     labels = [line.split("\t")[1] for line in (tmp_path / "u" / "labels.txt").read_text().splitlines()]
     assert len(labels) == 30 and all(0 < len(t) <= 6 and t.isalnum() and t == t.upper() for t in labels)
     assert any(t.isalpha() for t in labels) and any(c.isdigit() for t in labels for c in t)
