@@ -2,7 +2,8 @@
 
 A font file (``.ttf``, ``.otf``, or each face of a ``.ttc`` collection) is usable when it draws
 its own distinct glyph for a-z, A-Z and 0-9 and is not a symbol, math, icon or dingbat font
-(those map letters to other shapes, or to letters that are not text faces). Its family, the unit
+(those map letters to other shapes, or to letters that are not text faces), nor a small-caps
+face (its lower case looks upper case). Its family, the unit
 of the held-out split, comes from the font's name table (the typographic family, else the
 family), with width, weight and style words taken off: "Roboto Condensed Light" and "Roboto"
 are one family, as are "Inter Display" and "Inter".
@@ -31,7 +32,7 @@ DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "e
 STYLE_WORDS = frozenset(
     "thin hairline extralight ultralight light book regular normal medium semibold demibold demi semi "
     "extra ultra bold extrabold ultrabold heavy black italic oblique condensed cn narrow semicondensed "
-    "extended expanded wide display caption text half smallcaps".split())
+    "extended expanded wide display caption text half".split())
 # a family name with one of these words is not a text face (math, symbol, icon, dingbat fonts)
 SYMBOL_WORDS = ("symbol", "math", "dingbat", "icon", "emoji", "music", "keyboard", "awesome", "wingding",
                 "webding", "phonetic", "initials", "ornament", "fontello", "entypo")
@@ -42,6 +43,8 @@ GLUED_STYLE = re.compile(r"^(.{3,}?)(Bold|Italic|Oblique|Condensed|Light|Regular
 # matplotlib's Computer Modern files carry one family name per file; they are three designs
 FAMILY_ALIASES = {"cmr10": "CMU Serif", "cmb10": "CMU Serif", "cmti10": "CMU Serif", "cmmi10": "CMU Serif",
                   "cmss10": "CMU Sans Serif", "cmtt10": "CMU Typewriter"}
+# small capitals draw "a" as a small "A": the image would read upper case under a lower-case label
+SMALL_CAPS = re.compile(r"small\s*caps|\bSC\b|smcp", flags=re.IGNORECASE)
 GENERIC_GLYPH_NAME = re.compile(r"^(uni[0-9A-F]{4,}|u[0-9A-F]{4,6}|glyph\d+|gid\d+|cid\d+|g\d+|index\d+)$")
 
 
@@ -136,8 +139,8 @@ def inspect_file(path, mtime_ns=None):
         faces = []
         for index in range(count):
             font = TTFont(path, fontNumber=index if count > 1 else -1, lazy=True)
-            family, name = _names(font)
-            if _is_symbol_font(font, family, name) or not _draws_alphanumerics(path, index):
+            family, name, names = _names(font)
+            if SMALL_CAPS.search(names) or _is_symbol_font(font, names) or not _draws_alphanumerics(path, index):
                 continue
             faces.append(FontFace(path=path, index=index, family=family, name=name))
         return tuple(faces)
@@ -149,7 +152,7 @@ def _names(font):
     table = font["name"]
     raw = str(table.getDebugName(16) or table.getDebugName(1) or "").strip()
     name = str(table.getDebugName(4) or raw).strip()
-    return normalise_family(raw), name
+    return normalise_family(raw), name, f"{table.getDebugName(1) or ''} {raw} {name}"
 
 
 def normalise_family(raw):
@@ -171,9 +174,8 @@ def normalise_family(raw):
     return " ".join(words) or raw
 
 
-def _is_symbol_font(font, family, name):
-    text = f"{family} {name}".lower()
-    if any(word in text for word in SYMBOL_WORDS):
+def _is_symbol_font(font, names):
+    if any(word in names.lower() for word in SYMBOL_WORDS):
         return True
     # the BMP subtables only: decoding a font's full-Unicode table costs ten times as long
     cmap = font.getBestCmap(cmapPreferences=((3, 1), (0, 3), (1, 0))) or {}

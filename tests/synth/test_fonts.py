@@ -6,7 +6,7 @@ import pytest
 
 from ppocr.errors import UserError
 from ppocr.synth import find_fonts, group_by_family, matplotlib_font_dir
-from ppocr.synth.fonts import font_files, normalise_family
+from ppocr.synth.fonts import SMALL_CAPS, font_files, normalise_family
 from ppocr.synth.split import HELD_OUT_FAMILIES, select_faces
 
 MPL = matplotlib_font_dir()
@@ -37,6 +37,13 @@ def test_faces_are_grouped_into_families():
                                          ("Accanthis ADF Std No2", "Accanthis ADF Std")])
 def test_family_names_lose_their_weight_width_and_style_words(raw, family):
     assert normalise_family(raw) == family
+
+
+@pytest.mark.parametrize("names, small_caps", [("Go Smallcaps Go-Smallcaps", True), ("Amatic SC Bold", True),
+                                                ("Alegreya Sans SC", True), ("Scala Sans Scala", False),
+                                                ("Source Sans Pro", False)])
+def test_small_caps_faces_are_recognised_by_name(names, small_caps):
+    assert bool(SMALL_CAPS.search(names)) == small_caps
 
 
 def test_folders_globs_commas_otf_and_ttc(tmp_path):

@@ -72,6 +72,15 @@ def test_every_sample_records_its_font_family_and_case(tmp_path):
     assert info["seed"] == 3 and info["split"] == "all" and "STIXGeneral" in info["families"]
 
 
+def test_cases_come_in_the_documented_proportions(tmp_path):
+    from ppocr.synth import DEFAULT_SETTINGS
+
+    generate(300, seed=13, lmdb_dir=str(tmp_path / "l"), split="train")
+    cases = [m["case"] for m in metas(lmdb_items(tmp_path / "l"))]
+    for case, expected in zip(("lower", "title", "upper"), DEFAULT_SETTINGS.case_weights):
+        assert abs(cases.count(case) / 300 - expected) < 0.08, (case, cases.count(case))
+
+
 def test_the_held_out_families_never_reach_a_training_set(tmp_path):
     generate(40, seed=4, lmdb_dir=str(tmp_path / "train"), split="train")
     generate(12, seed=5, lmdb_dir=str(tmp_path / "val"), split="heldout")
