@@ -97,7 +97,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     batches = [int(b) for b in args.batches.split(",")]
     sys.path.insert(0, REPO)
-    from ppocr.utils.synth import generate
+    from ppocr.synth import generate
 
     work = tempfile.mkdtemp(prefix="stress_predict_")
     generate(args.images, seed=5, out_dir=os.path.join(work, "words"))

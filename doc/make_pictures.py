@@ -50,23 +50,38 @@ def _samples():
     return [(os.path.join(REPO, "doc", name), label) for name, label in pairs]
 
 
-def synth_samples():
-    """Five words of each font set, as tools/gen_synth_data.py renders them."""
-    from ppocr.utils.synth import generate, matplotlib_fonts
+# the fonts of the pretraining recipe (doc/tools/gen_synth_data.md), where installed
+RECIPE_FONTS = ["/usr/share/fonts", "/usr/share/texmf/fonts/opentype"]
 
-    fonts = os.path.dirname(matplotlib_fonts()[0])
-    columns = []
+
+def synth_samples():
+    """24 training words and, below, 4 held-out words in each case, as tools/gen_synth_data.py
+    renders them: in the recipe's fonts where they are installed, else in matplotlib's."""
+    from ppocr.synth import generate
+    from ppocr.synth.generator import generate_per_case
+
+    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
     with tempfile.TemporaryDirectory() as tmp:
-        for name, seed, pattern in (("train", 11, "[Dc]*.ttf"), ("held_out", 12, "STIXGeneral*.ttf")):
-            out = os.path.join(tmp, name)
-            generate(5, seed=seed, out_dir=out, fonts=os.path.join(fonts, pattern))
-            with open(os.path.join(out, "labels.txt"), encoding="utf-8") as f:
-                rows = [line.rstrip("\n").split("\t") for line in f]
-            columns.append([[_tile(cv2.imread(os.path.join(out, p)), height=40), _text(label, height=40)]
-                            for p, label in rows])
-    rows = [left + right for left, right in zip(*columns)]
-    _save("synth_samples.png", compose_grid(rows, ["training fonts, seed 11", "label",
-                                                   "held-out fonts, seed 12", "label"]))
+        generate(24, seed=11, out_dir=os.path.join(tmp, "train"), fonts=fonts, split="train")
+        generate_per_case(4, seed=12, out_dir=os.path.join(tmp, "val"), fonts=fonts, split="heldout")
+        train = _annotated(os.path.join(tmp, "train"))
+        cases = [_annotated(os.path.join(tmp, "val", case)) for case in ("lower", "title", "upper")]
+    top = compose_grid([sum(train[i:i + 4], []) for i in range(0, 24, 4)],
+                       ["training split, seed 11", "label | family"] * 4)
+    bottom = compose_grid([sum(case, []) for case in cases], ["held out, seed 12: lower / Title / UPPER", ""] * 4)
+    width = max(top.shape[1], bottom.shape[1])
+    top, bottom = (np.pad(g, ((0, 0), (0, width - g.shape[1]), (0, 0)), constant_values=255) for g in (top, bottom))
+    _save("synth_samples.png", np.concatenate([top, np.full((12, width, 3), 255, np.uint8), bottom], axis=0))
+
+
+def _annotated(folder):
+    """[[image tile, 'label | family' band]] of a generated folder, in sample order."""
+    import json
+
+    with open(os.path.join(folder, "meta.jsonl"), encoding="utf-8") as f:
+        metas = [json.loads(line) for line in f]
+    return [[_tile(cv2.imread(os.path.join(folder, m["path"])), height=40)[:, :230],
+             _text(f"{m['label']} | {m['family'][:16]}", height=40, width=220)] for m in metas]
 
 
 def lmdb_inputs():
@@ -75,7 +90,7 @@ def lmdb_inputs():
     from ppocr.config import load_config
     from ppocr.data.imaug.rec_img_aug import RecResizeImg
     from ppocr.data.lmdb_dataset import LMDBDataSet
-    from ppocr.utils.create_lmdb import create_lmdb_dataset
+    from ppocr.synth.create_lmdb import create_lmdb_dataset
 
     config = load_config(CONFIG)
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,7 +177,7 @@ def eval_failures():
     import shutil
     import subprocess
 
-    from ppocr.utils.synth import generate, matplotlib_font_dir
+    from ppocr.synth import generate, matplotlib_font_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         # a copy of the weights: eval.py writes its table beside them

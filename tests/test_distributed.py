@@ -4,7 +4,7 @@ import json
 import re
 
 
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 from tests.e2e import run_tool
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 from tests.e2e import infer_rec_results, predict_rec_results, read_log, run_tool
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"

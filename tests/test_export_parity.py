@@ -10,7 +10,7 @@ import paddle
 import pytest
 
 from ppocr import build_model, load_config
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 from tests.e2e import infer_rec_results, predict_rec_results, run_tool
 from tests.parity import decided, decisive_weights
 

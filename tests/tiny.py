@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"
 RESUMED = re.compile(r"resumed from (\S+) at epoch (\d+) \(batch (\d+) of the epoch\), global step (\d+), "

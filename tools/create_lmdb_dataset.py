@@ -15,7 +15,7 @@ import argparse
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.engine.program import run
-from ppocr.utils.create_lmdb import create_lmdb_dataset
+from ppocr.synth.create_lmdb import create_lmdb_dataset
 from ppocr.utils.logging import get_logger
 
 

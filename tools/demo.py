@@ -26,7 +26,7 @@ import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 from ppocr.config import load_config
 from ppocr.engine.program import run
 from ppocr.errors import UserError
-from ppocr.utils.synth import matplotlib_font_dir
+from ppocr.synth import matplotlib_font_dir
 
 CONFIG = "configs/rec/demo_mv3_tps_bilstm_ctc.yml"
 DATA = "train_data/demo_synth"

@@ -3,7 +3,7 @@ import pytest
 from data_helpers import make_config, word_png, write_lmdb
 
 from ppocr.engine.components import build_charset
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 
 
 @pytest.fixture(scope="session")

@@ -127,7 +127,7 @@ def test_eval_loader_keeps_every_sample_in_order(lmdb_tree, broken_lmdb, ctc_cha
 
 
 def test_spin_simple_dataset_loader(tmp_path, spin_charset):
-    from ppocr.utils.synth import generate
+    from ppocr.synth import generate
 
     generate(12, seed=4, out_dir=str(tmp_path))
     config = make_config({"name": "SimpleDataSet", "data_dir": str(tmp_path),

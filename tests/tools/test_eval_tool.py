@@ -10,7 +10,7 @@ import pytest
 from ppocr.engine.components import build_charset
 from ppocr.config import load_config
 from ppocr.engine.components import build_model
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 from tests.e2e import run_tool
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"

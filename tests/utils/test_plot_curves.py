@@ -7,7 +7,7 @@ import cv2
 
 from ppocr.config import merge_config
 from ppocr.utils.plot_curves import CURVES_NAME, plot_curves, read_log, refresh_curves
-from ppocr.utils.synth import generate
+from ppocr.synth import generate
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "rec" / "demo_mv3_tps_bilstm_ctc.yml"
 

@@ -11,8 +11,8 @@ import pytest
 from ppocr.engine.components import build_charset
 from ppocr.data.lmdb_dataset import LMDBDataSet
 from ppocr.errors import UserError
-from ppocr.utils import create_lmdb
-from ppocr.utils.create_lmdb import create_lmdb_dataset
+from ppocr.synth import create_lmdb
+from ppocr.synth.create_lmdb import create_lmdb_dataset
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRANSFORMS = [{"DecodeImage": {"img_mode": "BGR", "channel_first": False}}, {"CTCLabelEncode": None},

@@ -9,7 +9,7 @@ SimpleDataSet ignores them.
 
 Example::
 
-    from ppocr.utils.create_lmdb import create_lmdb_dataset
+    from ppocr.synth.create_lmdb import create_lmdb_dataset
     summary = create_lmdb_dataset("train_data/words/labels.txt", "train_data/words_lmdb")
     summary.written, summary.skipped   # 998, [(17, 'image does not decode: a.jpg'), ...]
 """
@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.utils.synth_writers import LMDBWriter
+from ppocr.synth.writers import LMDBWriter
 
 logger = logging.getLogger("ppocr")
 

@@ -1,0 +1,99 @@
+"""Every probability and range of the synthetic word generator, in one place.
+
+A sample draws, in this order: its text and letter case, a typeface (a family at random, then
+one of its faces), the glyph style (size, weight, letter spacing, outline, shadow), the geometry
+(rotation, shear, projective distortion, curved baseline, crop), the background and the colours,
+then the degradations of a camera and a codec. Each ``p_*`` is the probability that a sample gets
+that effect; each ``(low, high)`` pair is a uniform range. ``DEFAULT_SETTINGS`` is what
+``generate`` and ``tools/gen_synth_data.py`` use; tune by building another::
+
+    from dataclasses import replace
+    from ppocr.synth import DEFAULT_SETTINGS, generate
+    generate(1000, seed=0, lmdb_dir="/tmp/blurry", settings=replace(DEFAULT_SETTINGS, p_blur=0.8))
+
+The table in doc/tools/gen_synth_data.md lists the same numbers.
+"""
+from dataclasses import dataclass
+
+CASES = ("lower", "title", "upper")
+
+
+@dataclass(frozen=True)
+class SynthSettings:
+    # --- text (text.py) ---
+    # letter case of case="mixed": lower 45 %, Title 30 %, UPPER 25 %; signs and posters use capitals
+    # far more than prose does, and a recogniser never shown one cannot read it
+    case_weights: tuple = (0.45, 0.30, 0.25)
+    # what a sample's text is: a word of the list, random letters, a number (price, year, time,
+    # phone, percentage), or a code mixing letters and digits (A4, B52, X7K2)
+    kind_weights: tuple = (("word", 0.74), ("letters", 0.10), ("number", 0.10), ("code", 0.06))
+    # punctuation is off by default: the 0-9a-z charset of the STAR-Net configs cannot encode it, so
+    # training would skip those samples; with it on (--punctuation), about 9 % of the labels have some
+    punctuation: bool = False
+    p_punctuation: float = 0.08  # a word gets punctuation: trailing . , ! ? :  quotes, 's, a hyphenated pair
+    p_number_symbols: float = 0.4  # a number is a price, time, percentage, phone number, decimal or ordinal
+    letters_length: tuple = (1, 10)
+
+    # --- glyphs (render.py), lengths in units of the font size ---
+    font_px: tuple = (28, 56)  # rendering size before the final resize
+    p_bold: float = 0.15  # strokes thickened
+    bold_em: tuple = (0.02, 0.06)
+    p_thin: float = 0.05  # strokes thinned (only at sizes where they survive it)
+    p_spacing: float = 0.25  # letter spacing other than the font's own
+    spacing_em: tuple = (-0.04, 0.35)
+    p_outline: float = 0.10  # a border of another colour around each glyph
+    outline_em: tuple = (0.04, 0.10)
+    p_shadow: float = 0.12  # a drop shadow, soft or hard
+    shadow_em: tuple = (0.03, 0.10)
+
+    # --- geometry (geometry.py) ---
+    p_rotate: float = 0.5
+    rotate_deg: float = 4.0
+    p_rotate_large: float = 0.06  # a sign photographed askew
+    rotate_large_deg: float = 15.0
+    p_shear: float = 0.10  # slanted (a synthetic italic, or the view of a slanted plane)
+    shear: float = 0.25
+    p_perspective: float = 0.35  # the plane of the text seen at an angle
+    perspective: tuple = (0.08, 0.22)  # corner displacement, fraction of the width and of the height
+    p_sine: float = 0.12  # a wavy baseline
+    p_arc: float = 0.06  # text set on a circle (logos, stamps, round signs)
+    arc_degrees: tuple = (25.0, 110.0)
+    # crop around the ink, in units of the text height: most crops are a detector's tight box
+    p_loose: float = 0.30
+    tight_margin: tuple = (0.0, 0.10)
+    loose_margin: tuple = (0.08, 0.45)
+    p_cut: float = 0.06  # the box cuts a little into the glyphs (top or bottom)
+    cut: tuple = (0.03, 0.12)
+
+    # --- background (background.py) ---
+    background_weights: tuple = (("solid", 0.16), ("gradient", 0.14), ("noise", 0.16), ("shapes", 0.14),
+                                 ("texture", 0.16), ("scene", 0.24))
+
+    # --- colours (colours.py) ---
+    p_palette: float = 0.55  # a pair of a sign-maker's palette (black on white, white on red ...)
+    p_low_contrast: float = 0.05  # faded or weathered text, still readable
+    min_contrast_ratio: float = 3.0  # WCAG contrast ratio of ink and background mean: 1 none, 21 black on white
+    max_contrast_ratio: float = 15.0  # random pairs: a ratio drawn log-uniformly in [min, max]
+    low_contrast_ratio: tuple = (2.0, 2.8)
+    p_textured_text: float = 0.10  # the ink takes the grain of the surface it is painted on
+
+    # --- degradations (effects.py) ---
+    p_blur: float = 0.25
+    blur_sigma: tuple = (0.3, 1.2)  # for a 32-pixel-high crop, scaled with the height
+    p_motion_blur: float = 0.06
+    p_low_resolution: float = 0.15  # down to a few pixels of text height, then up-sampled
+    low_resolution_scale: tuple = (0.3, 0.6)
+    low_resolution_min_px: int = 12  # the text stays at least this high while small
+    p_noise: float = 0.30
+    noise_std: tuple = (0.01, 0.06)  # fraction of the 0..255 range
+    p_iso_noise: float = 0.06
+    p_lighting: float = 0.12  # uneven light: a plasma shadow over part of the word
+    p_brightness_contrast: float = 0.20
+    p_jpeg: float = 0.20  # strong compression artefacts before the final encoding
+    jpeg_quality: tuple = (15, 55)
+    height_px: tuple = (24, 64)  # the stored image's height ...
+    min_stroke_px: float = 1.8  # ... but never so small that a stroke is thinner than this
+    final_jpeg_quality: tuple = (75, 95)
+
+
+DEFAULT_SETTINGS = SynthSettings()
