@@ -113,7 +113,7 @@ KEYS = {
 ENGINE_KEYS = {
     "": set(SECTIONS),
     "Global": {key.split(".")[1] for key in KEYS if key.startswith("Global.")} | {
-        "device", "cpu_threads", "distributed", "model_type"},
+        "device", "distributed", "model_type"},
     "Architecture": {"model_type", "algorithm", "in_channels", "Transform", "Backbone", "Neck", "Head"},
     **{mode: {"dataset", "loader"} for mode in ("Train", "Eval")},
     **{f"{mode}.loader": {"batch_size_per_card", "num_workers", "shuffle", "drop_last", "use_shared_memory"}

@@ -20,7 +20,7 @@ import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.engine.program import run
 from ppocr.synth import SPLITS, find_fonts, generate, group_by_family, is_held_out
-from ppocr.synth.generator import generate_per_case, settings_for
+from ppocr.synth.generator import WORDS_FILE, generate_per_case, settings_for
 from ppocr.synth.text import CASE_CHOICES
 
 
@@ -46,6 +46,9 @@ def parse_args(argv=None):
     parser.add_argument("--punctuation", action="store_true",
                         help="punctuation in some words and numbers (about 9%% of the labels): for a charset "
                              "that has it, as SPIN's; the 0-9a-z charset would skip those samples")
+    parser.add_argument("--words", default=None,
+                        help="word list, one word per line (default: the bundled 3000 common English words; "
+                             "a larger lexicon, e.g. /usr/share/dict/words, gives more varied training text)")
     parser.add_argument("--max_len", type=int, default=25, help="longest word, in characters")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--list_families", action="store_true", help="print the families found, then stop")
@@ -70,7 +73,8 @@ def main(argv=None):
         return list_families(args)
     options = dict(seed=args.seed, lmdb_dir=args.lmdb, out_dir=args.out_dir, fonts=args.fonts, split=args.split,
                    families=args.families, exclude_families=args.exclude_families, max_len=args.max_len,
-                   workers=args.workers, progress=True, settings=settings_for(punctuation=args.punctuation))
+                   workers=args.workers, progress=True, settings=settings_for(punctuation=args.punctuation),
+                   words_file=args.words or WORDS_FILE)
     if args.per_case:
         counts = generate_per_case(args.num, **options)
         count = sum(counts.values())

@@ -9,6 +9,7 @@ from ppocr.engine.predictor import TextRecognizer
 from ppocr.engine.program import OneLineParser
 from ppocr.errors import UserError
 from ppocr.utils.logging import get_logger
+from ppocr.utils.threads import default_cpu_threads
 
 logger = logging.getLogger("ppocr")
 TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
@@ -84,7 +85,7 @@ def main(argv=None):
     if args.cpu_threads is not None and args.cpu_threads < 1:
         raise UserError(f"--cpu_threads={args.cpu_threads}: expected a positive integer")
     recognizer = TextRecognizer(args.rec_model_dir, use_gpu=args.use_gpu, enable_mkldnn=args.enable_mkldnn,
-                                cpu_threads=args.cpu_threads, batch_size=args.rec_batch_num)
+                                cpu_threads=args.cpu_threads or default_cpu_threads(), batch_size=args.rec_batch_num)
     check_flags(args, recognizer)
     paths = list_images(args.image_dir)
     results = []

@@ -12,7 +12,7 @@ from ppocr.charset import charset_from_dict
 from ppocr.engine.inference import Preprocessor
 from ppocr.errors import UserError
 from ppocr.postprocess import POSTPROCESS
-from ppocr.utils.device import default_cpu_threads
+from ppocr.utils.threads import available_cores
 
 logger = logging.getLogger("ppocr")
 
@@ -67,7 +67,7 @@ class TextRecognizer:
             if use_gpu:
                 logger.warning("--use_gpu: this PaddlePaddle is a CPU build; predicting on the CPU")
             config.disable_gpu()
-            config.set_cpu_math_library_num_threads(int(cpu_threads or default_cpu_threads()))
+            config.set_cpu_math_library_num_threads(int(cpu_threads or available_cores()))
             if enable_mkldnn is False:
                 config.disable_mkldnn()
             elif enable_mkldnn:

@@ -48,7 +48,8 @@ def setup(argv, description, log_name=None, extra_args=None):
     logger = get_logger(log_file=log_file, rank=rank)
     if rank == 0:
         logger.info("config:\n%s", yaml.safe_dump(config, sort_keys=False, allow_unicode=True).rstrip())
-        logger.info("device: %s, processes: %d", device, dist.get_world_size())
+        logger.info("device: %s, processes: %d, compute threads per process: %s", device, dist.get_world_size(),
+                    os.environ.get("OMP_NUM_THREADS", "1"))
     return config, args
 
 

@@ -26,8 +26,14 @@ TRAILING_MARKS = ".,!?:;"
 
 
 def load_words(path=WORDS_FILE, max_len=25):
-    with open(path, encoding="utf-8") as f:
-        return [w for w in (line.strip() for line in f) if w and len(w) <= max_len]
+    """The words of a word list (one per line) of at most ``max_len`` characters."""
+    if not os.path.isfile(path):
+        raise UserError(f"word list {path!r} does not exist: give a text file with one word per line")
+    with open(path, encoding="utf-8", errors="replace") as f:
+        words = [w for w in (line.strip() for line in f) if w and len(w) <= max_len]
+    if not words:
+        raise UserError(f"word list {path!r} has no word of at most {max_len} characters")
+    return words
 
 
 def apply_case(text, case):

@@ -1,6 +1,5 @@
 """Device selection: GPU when asked for and available, otherwise the CPU with one warning."""
 import logging
-import os
 
 import paddle
 
@@ -35,13 +34,3 @@ def select_device(global_cfg):
     paddle.set_device(device)
     return device
 
-
-def default_cpu_threads():
-    """Compute threads to use on the CPU: ``OMP_NUM_THREADS`` if set, else every core this process
-    may run on (its CPU affinity, which a container or ``taskset`` may have narrowed)."""
-    given = os.environ.get("OMP_NUM_THREADS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)

@@ -9,6 +9,7 @@ resolution: its down-sampling blocks stride (2, 1), and a final 2x2 max pool giv
 import paddle.nn.functional as F
 from paddle import nn
 
+from ppocr.ops import DepthwiseConv2D
 from ppocr.registry import BACKBONES
 
 # kernel, expansion width, output width, squeeze-excite, activation, stride (an index into
@@ -60,15 +61,12 @@ class ConvBNLayer(nn.Layer):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, groups=1, act=None):
         super().__init__()
-        self.conv = nn.Conv2D(
-            in_channels,
-            out_channels,
-            kernel_size=kernel_size,
-            stride=stride,
-            padding=(kernel_size - 1) // 2,
-            groups=groups,
-            bias_attr=False,
-        )
+        padding = (kernel_size - 1) // 2
+        if groups == in_channels == out_channels and groups > 1:  # depthwise: the fast CPU kernel
+            self.conv = DepthwiseConv2D(in_channels, kernel_size, stride=stride, padding=padding)
+        else:
+            self.conv = nn.Conv2D(in_channels, out_channels, kernel_size=kernel_size, stride=stride,
+                                  padding=padding, groups=groups, bias_attr=False)
         self.bn = nn.BatchNorm2D(out_channels)
         self.act = _ACTIVATIONS[act]
 

@@ -1,0 +1,60 @@
+"""ppocr/ops: the CPU depthwise convolution equals Paddle's (forward, input and weight gradients)
+for the strides and kernels MobileNetV3 uses, is what a depthwise layer runs in dygraph, and
+never reaches an exported graph."""
+import numpy as np
+import paddle
+import paddle.nn.functional as F
+import pytest
+
+from ppocr.ops import DepthwiseConv2D, depthwise_conv2d, native_ops
+
+
+@pytest.fixture(scope="module")
+def ops():
+    module = native_ops()
+    assert module is not None, "the extension did not build (is a C++ compiler installed?)"
+    return module
+
+
+@pytest.mark.parametrize("kernel, stride", [(3, (1, 1)), (3, (2, 1)), (3, (2, 2)), (5, (1, 1)), (5, (2, 1))])
+def test_equals_paddles_convolution_and_its_gradients(ops, kernel, stride):
+    rng = np.random.default_rng(kernel * 10 + stride[0])
+    x = paddle.to_tensor(rng.normal(size=(3, 6, 9, 14)).astype("float32"), stop_gradient=False)
+    w = paddle.to_tensor(rng.normal(size=(6, 1, kernel, kernel)).astype("float32"), stop_gradient=False)
+    padding = (kernel // 2, kernel // 2)
+    expected = F.conv2d(x, w, stride=list(stride), padding=list(padding), groups=6)
+    grad = paddle.to_tensor(rng.normal(size=expected.shape).astype("float32"))
+    expected_grads = paddle.grad(expected, [x, w], grad)
+    out = ops.ppocr_depthwise_conv2d(x, w, list(stride), list(padding))
+    grads = paddle.grad(out, [x, w], grad)
+    np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
+    for got, want in zip(grads, expected_grads):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=2e-5)
+
+
+def test_the_layer_runs_the_fast_kernel_in_dygraph_and_paddles_in_a_static_graph(ops, monkeypatch, tmp_path):
+    layer = DepthwiseConv2D(4, 3, stride=(2, 1), padding=1)
+    x = paddle.rand([2, 4, 8, 10])
+    calls = []
+    original = ops.ppocr_depthwise_conv2d
+    monkeypatch.setattr(ops, "ppocr_depthwise_conv2d", lambda *a: calls.append(1) or original(*a))
+    y = layer(x)
+    assert calls and y.shape == [2, 4, 4, 10]
+    np.testing.assert_allclose(y.numpy(), F.conv2d(x, layer.weight, stride=[2, 1], padding=1, groups=4).numpy(),
+                               rtol=1e-5, atol=1e-6)
+    spec = [paddle.static.InputSpec([None, 4, 8, 10], "float32", "x")]
+    paddle.jit.save(paddle.jit.to_static(layer, input_spec=spec, full_graph=True), str(tmp_path / "m"))
+    graph = (tmp_path / "m.json").read_text()
+    assert "ppocr_depthwise" not in graph and "depthwise_conv2d" in graph
+
+
+def test_off_switch_and_non_cpu_inputs_use_paddles_operator(monkeypatch):
+    x, w = paddle.rand([1, 3, 5, 5]), paddle.rand([3, 1, 3, 3])
+    monkeypatch.setenv("PPOCR_NATIVE_OPS", "0")
+    native_ops.cache_clear()
+    try:
+        assert native_ops() is None
+        np.testing.assert_allclose(depthwise_conv2d(x, w, (1, 1), (1, 1)).numpy(),
+                                   F.conv2d(x, w, padding=1, groups=3).numpy(), rtol=1e-6)
+    finally:
+        native_ops.cache_clear()
