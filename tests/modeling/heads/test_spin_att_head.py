@@ -11,7 +11,7 @@ from ppocr.modeling.heads.spin_att_head import SPINAttentionHead
 from ppocr.registry import HEADS
 
 MAX_LEN = 25
-SPIN_DICT = str(Path(__file__).resolve().parents[2] / "ppocr" / "utils" / "dict" / "spin_dict.txt")
+SPIN_DICT = str(Path(__file__).resolve().parents[3] / "ppocr" / "utils" / "dict" / "spin_dict.txt")
 
 
 def encode_batch(texts, charset):
