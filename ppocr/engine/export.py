@@ -7,11 +7,13 @@ model's preprocessing and cannot disagree with ``tools/infer_rec.py``.
 import logging
 import os
 
+import numpy as np
 import paddle
 import yaml
 
 from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
+from ppocr.modeling.fold import fold_batch_norms
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
@@ -36,6 +38,9 @@ def export(config, save_dir=None):
     shape = recognizer.preprocess.output_shape
     if shape is None:
         raise UserError("the Eval transforms have no resize op giving a fixed image shape")
+    # batch norms folded into their convolutions: a smaller graph that needs no fusion pass at load
+    example = paddle.to_tensor(np.random.default_rng(0).uniform(-1, 1, (2, *shape)).astype("float32"))
+    model = fold_batch_norms(model, example)
     spec = [paddle.static.InputSpec(shape=[None, *shape], dtype="float32", name="x")]
     static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
     os.makedirs(save_dir, exist_ok=True)

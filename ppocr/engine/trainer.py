@@ -148,7 +148,7 @@ class Trainer:
 
     def _train_batch(self, batch, reader_start, steps_per_epoch):
         loss, preds = self._step(batch)
-        self.smooth.append(float(loss))
+        self.smooth.append(loss.detach())  # read at log steps only: no device sync every step
         self.states["global_step"] += 1
         self.steps_run += 1
         self.window.add(time.perf_counter() - reader_start, len(batch["text"]))
@@ -198,7 +198,7 @@ class Trainer:
     def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
         g = self.config["Global"]
         record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
-                  "lr": self.optimizer.get_lr(), "loss": sum(smooth) / len(smooth)}
+                  "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
         if g.get("cal_metric_during_train", True):
             probs = F.softmax(preds, axis=-1) if isinstance(preds, paddle.Tensor) else preds
             labels = [self.charset.normalise(t) for t in batch["text"]]

@@ -45,19 +45,20 @@ def native_ops():
         return None
 
 
-def depthwise_conv2d(x, weight, stride, padding):
-    """``F.conv2d(x, weight, stride, padding, groups=C)`` for ``weight`` [C, 1, KH, KW], on the fast
-    CPU kernel in dygraph when it is available."""
+def depthwise_conv2d(x, weight, stride, padding, bias=None):
+    """``F.conv2d(x, weight, bias, stride, padding, groups=C)`` for ``weight`` [C, 1, KH, KW], on the
+    fast CPU kernel in dygraph when it is available."""
     if paddle.in_dynamic_mode() and x.place.is_cpu_place() and x.dtype == paddle.float32:
         ops = native_ops()
         if ops is not None:
-            return ops.ppocr_depthwise_conv2d(x, weight, list(stride), list(padding))
-    return F.conv2d(x, weight, stride=list(stride), padding=list(padding), groups=weight.shape[0])
+            out = ops.ppocr_depthwise_conv2d(x, weight, list(stride), list(padding))
+            return out if bias is None else out + bias.reshape([1, -1, 1, 1])
+    return F.conv2d(x, weight, bias=bias, stride=list(stride), padding=list(padding), groups=weight.shape[0])
 
 
 class DepthwiseConv2D(paddle.nn.Conv2D):
-    """``nn.Conv2D`` with ``groups = in_channels = out_channels`` and no bias (the same parameter),
-    run by ``depthwise_conv2d``."""
+    """``nn.Conv2D`` with ``groups = in_channels = out_channels`` and no bias (the same parameter;
+    a batch norm folded into it for export gives it one), run by ``depthwise_conv2d``."""
 
     def __init__(self, channels, kernel_size, stride=1, padding=0):
         super().__init__(channels, channels, kernel_size, stride=stride, padding=padding, groups=channels,
@@ -66,4 +67,4 @@ class DepthwiseConv2D(paddle.nn.Conv2D):
         self.pair_stride, self.pair_padding = pair(stride), pair(padding)
 
     def forward(self, x):
-        return depthwise_conv2d(x, self.weight, self.pair_stride, self.pair_padding)
+        return depthwise_conv2d(x, self.weight, self.pair_stride, self.pair_padding, bias=self.bias)
