@@ -19,7 +19,6 @@ import logging
 import numpy as np
 import paddle
 import paddle.distributed as dist
-import tqdm
 
 from ppocr.data import lmdb_dataset, simple_dataset  # noqa: F401  (register the datasets)
 from ppocr.data.imaug import build_ops, transform
@@ -113,9 +112,6 @@ def build_dataloader(config, mode, charset, seed=0):
     else:
         sampler = EvalBatchSampler(len(dataset), batch_size, rank=rank, world_size=world)
     num_workers = int(loader_cfg.get("num_workers", 0))
-    # tqdm's monitor thread can hold a lock at the moment the workers fork, which deadlocks them;
-    # the progress bars refresh on their own updates anyway
-    tqdm.tqdm.monitor_interval = 0
     return paddle.io.DataLoader(
         dataset,
         batch_sampler=sampler,

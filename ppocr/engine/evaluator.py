@@ -2,9 +2,9 @@
 import numpy as np
 import paddle
 import paddle.distributed as dist
-from tqdm import tqdm
 
 from ppocr.metrics.report import COUNT_FIELDS, EvalReport, SetScore
+from ppocr.utils.progress import ProgressBar
 
 
 def score_loader(model, loader, postprocess, metric, charset, progress=True, desc="eval", failures=None):
@@ -19,7 +19,7 @@ def score_loader(model, loader, postprocess, metric, charset, progress=True, des
     index = getattr(getattr(loader, "batch_sampler", None), "begin", 0)  # set index of this rank's next sample
     show = progress and dist.get_rank() == 0
     with paddle.no_grad():
-        for batch in tqdm(loader, desc=desc, disable=None if show else True, leave=False, dynamic_ncols=True):
+        for batch in ProgressBar(loader, desc=desc, disable=None if show else True, leave=False, dynamic_ncols=True):
             n = len(batch["text"])
             if n == 0:  # only training drops samples; an evaluation batch is never empty
                 continue

@@ -9,7 +9,6 @@ import time
 import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
-from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ppocr.config import dump_config
@@ -25,6 +24,7 @@ from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
 from ppocr.utils.plot_curves import refresh_curves
+from ppocr.utils.progress import ProgressBar
 
 logger = logging.getLogger("ppocr")
 
@@ -101,7 +101,7 @@ class Trainer:
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = 0
         self.net.train()
-        with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger]):
+        with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
             try:
                 self._train_epochs(stop, int(g.get("save_epoch_step", 1)))
             except StopRequested as e:
@@ -120,7 +120,7 @@ class Trainer:
             sampler = self.train_loader.batch_sampler
             sampler.set_epoch(epoch)
             sampler.set_start(self.states["step_in_epoch"])
-            bar = tqdm(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
+            bar = ProgressBar(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
                        disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
             self.window = _Window()
             reader_start = time.perf_counter()

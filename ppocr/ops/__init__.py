@@ -13,6 +13,7 @@ Example::
 """
 import fcntl
 import functools
+import hashlib
 import logging
 import os
 
@@ -21,6 +22,7 @@ import paddle.nn.functional as F
 
 logger = logging.getLogger("ppocr")
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "depthwise_conv.cc")
+FLAGS = ("-O3", "-fopenmp", "-march=native")
 
 
 @functools.lru_cache(maxsize=None)
@@ -31,14 +33,19 @@ def native_ops():
     from paddle.utils.cpp_extension import load
     from paddle.utils.cpp_extension.extension_utils import get_build_directory
 
-    build_dir = os.path.join(get_build_directory(), "ppocr_ops")
+    with open(SOURCE, "rb") as f:
+        source = f.read()
+    # one folder per source, flags and Paddle: two checkouts (or versions) never rebuild each other's
+    # library under a process that has it loaded
+    digest = hashlib.sha1(source + repr((FLAGS, paddle.__version__)).encode()).hexdigest()[:12]
+    build_dir = os.path.join(get_build_directory(), f"ppocr_ops_{digest}")
     os.makedirs(build_dir, exist_ok=True)
     try:
         # one build at a time: the processes of a distributed run all reach here together
         with open(os.path.join(build_dir, ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             return load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
-                        extra_cxx_cflags=["-O3", "-fopenmp", "-march=native"], extra_ldflags=["-fopenmp"])
+                        extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
     except Exception as e:  # noqa: BLE001  (no compiler, no headers: Paddle's kernel still works)
         logger.warning("could not build the fast CPU depthwise convolution (%s); using Paddle's own, which is "
                        "slower", str(e).splitlines()[0] if str(e) else type(e).__name__)

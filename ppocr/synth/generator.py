@@ -65,7 +65,7 @@ def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=No
         generate(200, seed=0, lmdb_dir="/tmp/synth_lmdb")   # about a second
         generate(500, seed=3, out_dir="/tmp/val_upper", fonts="/usr/share/fonts", split="heldout", case="upper")
     """
-    from tqdm import tqdm
+    from ppocr.utils.progress import ProgressBar
 
     if not lmdb_dir and not out_dir:
         raise UserError("nowhere to write: give lmdb_dir (--lmdb) and/or out_dir (--out_dir)")
@@ -87,7 +87,7 @@ def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=No
             writers.append(LMDBWriter(lmdb_dir))
         if out_dir:
             writers.append(FolderWriter(out_dir, label_file))
-        with tqdm(total=num, desc="synth", disable=not progress, dynamic_ncols=True) as bar:
+        with ProgressBar(total=num, desc="synth", disable=not progress, dynamic_ncols=True) as bar:
             if workers > 1:
                 # spawned, not forked: a fork copies OpenCV's thread pool (and paddle's) in a state
                 # the child's calls can wait on for ever
