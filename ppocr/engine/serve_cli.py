@@ -89,8 +89,6 @@ def app_from_environment():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     get_logger()
-    # OpenCV reads its own decoded-size cap when it loads: a second guard behind the header check
-    os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(args.max_image_pixels))
     settings = settings_from(args)
     service = service_module()
     import uvicorn

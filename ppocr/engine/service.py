@@ -112,7 +112,10 @@ class Service:
         for i, (name, raw) in enumerate(files):
             what = name if len(files) == 1 else f"image {i} ({name})"
             pixels = pixel_count(raw)
-            if pixels is not None and pixels > self.settings.max_image_pixels:
+            if pixels is None:  # its size unknown before decoding, it could be a decompression bomb
+                raise ServiceError(400, "undecodable_image", f"{what} is not an image whose header Pillow reads: "
+                                   "send a png, jpg, bmp, tiff, webp or gif file")
+            if pixels > self.settings.max_image_pixels:
                 raise ServiceError(413, "too_many_pixels", f"{what} has {pixels} pixels, more than the service's "
                                    f"{self.settings.max_image_pixels}: crop or shrink it (or raise --max_image_pixels)")
             try:
@@ -120,7 +123,7 @@ class Service:
             except SkipSample as e:
                 raise ServiceError(400, "undecodable_image", f"{what} could not be decoded ({e.reason}): "
                                    "send a png, jpg, bmp, tiff or webp file") from None
-            except Exception as e:  # noqa: BLE001  (OpenCV raises on images over its own pixel limit)
+            except Exception as e:  # noqa: BLE001  (OpenCV raises, rather than returns None, on some files)
                 raise ServiceError(400, "undecodable_image", f"{what} could not be decoded ({type(e).__name__}): "
                                    "send a png, jpg, bmp, tiff or webp file") from None
         return arrays
