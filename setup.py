@@ -7,6 +7,10 @@ HERE = Path(__file__).parent
 requirements = [line.strip() for line in (HERE / "requirements.txt").read_text().splitlines()
                 if line.strip() and not line.startswith("#")]
 
+# ONNX export (paddle2onnx) and its runtime; the HTTP service of tools/serve.py. The tests cover both.
+ONNX = ["paddle2onnx>=2.0", "onnx", "onnxruntime>=1.16"]
+SERVE = ["fastapi>=0.110", "uvicorn>=0.29", "python-multipart>=0.0.9"]
+
 setup(
     name="ppocr-starnet-spin",
     version="0.1.0",
@@ -17,5 +21,5 @@ setup(
     package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt", "synth/*.txt"]},
     python_requires=">=3.9",
     install_requires=requirements,
-    extras_require={"test": ["pytest", "pytest-timeout"], "onnx": ["paddle2onnx", "onnxruntime"]},
+    extras_require={"test": ["pytest", "pytest-timeout", *ONNX, *SERVE], "onnx": ONNX, "serve": SERVE},
 )

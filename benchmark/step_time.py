@@ -61,12 +61,10 @@ def measure(config_path, steps, batch):
     with tempfile.TemporaryDirectory() as tmp:
         recognizer = TextRecognizer(export(config, os.path.join(tmp, "inference")), batch_size=6)
         batch6 = np.random.default_rng(0).random((6,) + tuple(shape[1:]), dtype=np.float32)
-        recognizer.input.copy_from_cpu(batch6)
-        recognizer.predictor.run()
+        recognizer.backend.run(batch6)
         start = time.perf_counter()
         for _ in range(steps):
-            recognizer.input.copy_from_cpu(batch6)
-            recognizer.predictor.run()
+            recognizer.backend.run(batch6)
         infer = (time.perf_counter() - start) / steps
     return sum(timings) / len(timings), infer
 

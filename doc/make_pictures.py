@@ -154,9 +154,7 @@ def ctc_probs():
 
     path, label = _samples()[9]
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
-    recognizer.input.copy_from_cpu(recognizer.preprocess(read_bytes(path))[None])
-    recognizer.predictor.run()
-    probs = recognizer.output.copy_to_cpu()[0]  # [T, classes]
+    probs = recognizer.backend.run(recognizer.prepare(read_bytes(path))[None])[0]  # [T, classes]
     tokens = ["blank" if t == "" else t for t in recognizer.charset.tokens]
     fig = Figure(figsize=(7.5, 4.2), dpi=100)
     FigureCanvasAgg(fig)

@@ -112,6 +112,9 @@ def _check_new_key(node, path):
         return
     candidates = sorted(set(map(str, node)) | known)
     close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
+    # only the near-best: 'epoch_nun' is epoch_num (0.89), not also export_onnx (0.6)
+    ratios = {c: difflib.SequenceMatcher(None, key, c).ratio() for c in close}
+    close = [c for c in close if ratios[c] >= max(ratios.values()) - 0.2]
     hint = f"did you mean {' or '.join(close)}? " if close else f"known keys here: {', '.join(candidates)}; "
     where = section or "the top level"
     raise UserError(f"-o {'.'.join(path)}: {where} has no key {key!r} and the engine reads none of that name "

@@ -90,7 +90,7 @@ KEYS = {
     "Global.seed": Check(_integer(0), "an integer >= 0", "1024"),
     "Global.eval_batch_step": Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]"),
     **{f"Global.{key}": BOOL for key in ("use_gpu", "use_amp", "cal_metric_during_train", "use_space_char",
-                                         "skip_mismatched_tensors", "use_visualdl", "infer_mode")},
+                                         "skip_mismatched_tensors", "use_visualdl", "infer_mode", "export_onnx")},
     **{f"Global.{key}": PATH for key in ("character_dict_path", "pretrained_model", "checkpoints", "save_model_dir",
                                          "save_inference_dir", "save_res_path", "infer_img")},
     **{f"{mode}.loader.batch_size_per_card": POSITIVE for mode in ("Train", "Eval")},

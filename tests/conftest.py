@@ -5,6 +5,7 @@ the weight-filling rule; ``tests/fixtures/compat/README.md``) are part of the te
 lone clone of the repository runs every test.
 """
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,18 @@ COMPAT_DIR = Path(__file__).resolve().parent / "fixtures" / "compat"
 @pytest.fixture(scope="session")
 def repo_root():
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shipped_onnx(tmp_path_factory):
+    """A copy of the shipped STAR-Net's inference folder with ``inference.onnx`` added (about 2 s),
+    for the deployment tests (API, predict_rec --use_onnx, the service)."""
+    from ppocr.engine.onnx_export import export_onnx
+
+    out = tmp_path_factory.mktemp("shipped_onnx") / "inference"
+    shutil.copytree(REPO_ROOT / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference", out)
+    export_onnx(str(out))
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 def run_guarded(target, doing):
     """Run ``target`` ('module:function') under ``program.run`` in a child process of this script."""
     if os.environ.get(CHILD_FLAG) == "1":
+        _stop_with_parent()
         module, _, name = target.partition(":")
         from ppocr.engine.program import run
 
@@ -31,13 +32,33 @@ def run_guarded(target, doing):
         return
     child = subprocess.Popen([sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]],
                              env={**os.environ, CHILD_FLAG: "1"})
+    forwarded = set()
+
+    def forward(received, _frame):
+        forwarded.add(received)
+        child.send_signal(received)
+
     # a signal meant for the tool (Ctrl-C, a scheduler's SIGTERM) goes to the child, which stops cleanly
     for signum in _FORWARDED:
-        signal.signal(signum, lambda received, _frame: child.send_signal(received))
+        signal.signal(signum, forward)
     code = child.wait()
+    if code < 0 and -code in forwarded:  # the child stopped, as asked, by re-raising the signal (uvicorn does)
+        print(f"stopped by {signal.Signals(-code).name}", file=sys.stderr)
+        sys.exit(128 - code)
     if code < 0:
         name = signal.Signals(-code).name
-        print(f"error: {doing} crashed with {name} inside Paddle's native code (not a Python error); "
-              "retry with --enable_mkldnn=False or --cpu_threads=1 and report the model folder", file=sys.stderr)
+        print(f"error: {doing} crashed with {name} inside native code (Paddle, onnxruntime or OpenCV; not a Python "
+              "error); retry with --enable_mkldnn=False or --cpu_threads=1 and report the model folder", file=sys.stderr)
         sys.exit(128 - code)
     sys.exit(code)
+
+
+def _stop_with_parent():
+    """Linux: the child gets SIGTERM when the watching parent dies, even of SIGKILL (which the parent
+    cannot forward), so a killed ``tools/serve.py`` leaves no server behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))

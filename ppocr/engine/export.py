@@ -1,4 +1,5 @@
-"""Export a trained model as a Paddle inference model plus ``inference.yml``.
+"""Export a trained model as a Paddle inference model plus ``inference.yml`` (and, with
+``Global.export_onnx``, ``inference.onnx``).
 
 ``inference.yml`` holds everything prediction needs (algorithm, charset, input shape,
 preprocessing, post-processing), so ``tools/infer/predict_rec.py`` never re-implements a
@@ -11,6 +12,7 @@ import numpy as np
 import paddle
 import yaml
 
+from ppocr.engine.onnx_export import export_onnx, import_paddle2onnx, remove_stale_onnx
 from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
 from ppocr.modeling.fold import fold_batch_norms
@@ -20,18 +22,22 @@ logger = logging.getLogger("ppocr")
 
 
 def export(config, save_dir=None):
-    """Write ``save_dir/inference.{json|pdmodel,pdiparams,yml}``; returns ``save_dir``.
+    """Write ``save_dir/inference.{json|pdmodel,pdiparams,yml}``, and ``inference.onnx`` when
+    ``Global.export_onnx`` is True; returns ``save_dir``.
 
     Example::
 
         cfg = merge_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml",
-                           ["Global.pretrained_model=output/rec/mv3/best_accuracy"])
+                           ["Global.pretrained_model=output/rec/mv3/best_accuracy", "Global.export_onnx=True"])
         export(cfg, "inference/rec_starnet")
     """
     g = config["Global"]
     save_dir = save_dir or g.get("save_inference_dir")
     if not save_dir:
         raise UserError("no output folder: set -o Global.save_inference_dir=./inference/NAME")
+    with_onnx = bool(g.get("export_onnx", False))
+    if with_onnx:
+        import_paddle2onnx()  # a missing package is said before the export, not after
     recognizer = Recognizer.from_config(config, require_weights=False)
     model, charset = recognizer.model, recognizer.charset
     transforms = recognizer.preprocess.transforms
@@ -56,4 +62,8 @@ def export(config, save_dir=None):
     atomic_write_bytes(os.path.join(save_dir, "inference.yml"),
                        yaml.safe_dump(info, sort_keys=False, allow_unicode=True).encode("utf-8"))
     logger.info("inference model saved in %s", save_dir)
+    if with_onnx:
+        export_onnx(save_dir)
+    else:
+        remove_stale_onnx(save_dir)
     return save_dir

@@ -47,6 +47,8 @@ def build_parser():
     p.add_argument("--cpu_threads", type=int, default=None,
                    help="compute threads on the CPU (default: OMP_NUM_THREADS, else every core this process may use)")
     p.add_argument("--use_space_char", type=str2bool, default=None, help="checked against inference.yml")
+    p.add_argument("--use_onnx", type=str2bool, default=False,
+                   help="run inference.onnx with onnxruntime (export with --onnx); default: Paddle inference")
     p.add_argument("--benchmark", type=str2bool, default=False, help="print per-stage timings")
     return p
 
@@ -84,8 +86,14 @@ def main(argv=None):
         raise UserError(f"--rec_batch_num={args.rec_batch_num}: expected a positive integer")
     if args.cpu_threads is not None and args.cpu_threads < 1:
         raise UserError(f"--cpu_threads={args.cpu_threads}: expected a positive integer")
-    recognizer = TextRecognizer(args.rec_model_dir, use_gpu=args.use_gpu, enable_mkldnn=args.enable_mkldnn,
-                                cpu_threads=args.cpu_threads or default_cpu_threads(), batch_size=args.rec_batch_num)
+    if os.path.isfile(args.rec_model_dir):
+        raise UserError(f"--rec_model_dir={args.rec_model_dir!r} is a file: pass the folder that holds it "
+                        "and inference.yml (what tools/export_model.py wrote)")
+    # Paddle inference stays the default: the seed documents' commands run it
+    backend = "onnxruntime" if args.use_onnx else "paddle"
+    recognizer = TextRecognizer(args.rec_model_dir, backend=backend, use_gpu=args.use_gpu,
+                                enable_mkldnn=args.enable_mkldnn, cpu_threads=args.cpu_threads or default_cpu_threads(),
+                                batch_size=args.rec_batch_num)
     check_flags(args, recognizer)
     paths = list_images(args.image_dir)
     results = []

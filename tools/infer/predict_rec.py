@@ -1,4 +1,5 @@
-"""Recognise word images with an exported inference model (paddle.inference).
+"""Recognise word images with an exported inference model (paddle.inference; onnxruntime with
+--use_onnx True on a folder exported with --onnx).
 
     python tools/infer/predict_rec.py --image_dir="./doc/imgs_words_en/word_336.png" \
         --rec_model_dir="./inference/rec_starnet/" --rec_image_shape="3, 32, 100" \

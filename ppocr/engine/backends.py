@@ -1,0 +1,136 @@
+"""The runtimes an exported model folder runs on, behind one interface: ``run(batch) -> probs``.
+
+A backend takes ``[N, C, H, W]`` float32 images (already preprocessed) and returns the graph's
+``[N, T, classes]`` probabilities as a numpy array; it knows nothing of images or text.
+
+- ``paddle``: ``paddle.inference`` on ``inference.json`` (or ``.pdmodel``) + ``inference.pdiparams``.
+- ``onnxruntime``: an ``onnxruntime.InferenceSession`` on ``inference.onnx``
+  (``tools/export_model.py --onnx`` writes it).
+
+``choose_backend`` picks onnxruntime when the folder holds ``inference.onnx`` and onnxruntime is
+installed, Paddle inference otherwise. Adding a runtime is one class and one line in ``BACKENDS``.
+
+Example::
+
+    backend = BACKENDS[choose_backend("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference")](
+        "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", cpu_threads=2)
+    backend.run(np.zeros([2, 3, 32, 100], dtype="float32")).shape   # (2, 25, 37)
+"""
+import importlib.util
+import logging
+import os
+
+import numpy as np
+
+from ppocr.errors import UserError
+from ppocr.utils.threads import available_cores
+
+logger = logging.getLogger("ppocr")
+ONNX_FILE = "inference.onnx"
+ONNX_INSTALL = "pip install '.[onnx]' (or pip install onnxruntime)"
+
+
+def paddle_model_files(model_dir):
+    """(graph, params) of a Paddle inference folder; a one-line UserError when either is missing."""
+    params = os.path.join(model_dir, "inference.pdiparams")
+    for name in ("inference.json", "inference.pdmodel"):
+        graph = os.path.join(model_dir, name)
+        if os.path.isfile(graph):
+            break
+    else:
+        raise UserError(f"{model_dir!r} has no inference.json or inference.pdmodel: is it an exported model folder?")
+    if not os.path.isfile(params):
+        raise UserError(f"{params!r} is missing: re-export the model with tools/export_model.py")
+    return graph, params
+
+
+class PaddleBackend:
+    """``paddle.inference`` predictor; ``enable_mkldnn`` None keeps Paddle's default (oneDNN on)."""
+
+    name = "paddle"
+
+    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
+        import paddle
+        import paddle.inference as paddle_infer
+
+        graph, params = paddle_model_files(model_dir)
+        config = paddle_infer.Config(graph, params)
+        if use_gpu and paddle.is_compiled_with_cuda():
+            config.enable_use_gpu(500, 0)
+        else:
+            if use_gpu:
+                logger.warning("use_gpu: this PaddlePaddle is a CPU build; predicting on the CPU")
+            config.disable_gpu()
+            config.set_cpu_math_library_num_threads(int(cpu_threads or available_cores()))
+            if enable_mkldnn is False:
+                config.disable_mkldnn()
+            elif enable_mkldnn:
+                config.enable_mkldnn()
+        config.switch_ir_optim(True)
+        config.disable_glog_info()
+        self.predictor = paddle_infer.create_predictor(config)
+        self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
+        self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
+
+    def run(self, batch):
+        self.input.copy_from_cpu(np.ascontiguousarray(batch, dtype=np.float32))
+        self.predictor.run()
+        return self.output.copy_to_cpu()
+
+
+class OnnxRuntimeBackend:
+    """onnxruntime on ``inference.onnx``, default CPU provider (CUDA's when ``use_gpu`` and present)."""
+
+    name = "onnxruntime"
+
+    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
+        import onnxruntime as ort
+
+        path = os.path.join(model_dir, ONNX_FILE)
+        if not os.path.isfile(path):
+            raise UserError(f"{path!r} is missing: export with tools/export_model.py ... --onnx, "
+                            "or use the paddle backend")
+        if enable_mkldnn:
+            logger.warning("enable_mkldnn is a Paddle inference option; onnxruntime ignores it")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(cpu_threads or available_cores())
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # paddle2onnx leaves unused initialisers; ORT warns about each
+        providers = ["CPUExecutionProvider"]
+        if use_gpu:
+            if "CUDAExecutionProvider" in ort.get_available_providers():
+                providers.insert(0, "CUDAExecutionProvider")
+            else:
+                logger.warning("use_gpu: this onnxruntime has no CUDA provider; predicting on the CPU")
+        self.session = ort.InferenceSession(path, sess_options=options, providers=providers)
+        self.input_name = self.session.get_inputs()[0].name
+        self.output_name = self.session.get_outputs()[0].name
+
+    def run(self, batch):
+        feed = {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)}
+        return self.session.run([self.output_name], feed)[0]
+
+
+BACKENDS = {backend.name: backend for backend in (PaddleBackend, OnnxRuntimeBackend)}
+
+
+def onnxruntime_installed():
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def choose_backend(model_dir, backend=None):
+    """The backend name for ``model_dir``: ``backend`` if given (checked), else onnxruntime when the
+    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle."""
+    has_onnx = os.path.isfile(os.path.join(model_dir, ONNX_FILE))
+    if backend is None:
+        return "onnxruntime" if has_onnx and onnxruntime_installed() else "paddle"
+    if backend not in BACKENDS:
+        raise UserError(f"backend={backend!r} is not a backend: expected one of {', '.join(BACKENDS)} "
+                        "(or None to choose onnxruntime when the folder holds inference.onnx)")
+    if backend == OnnxRuntimeBackend.name:
+        if not has_onnx:
+            raise UserError(f"backend 'onnxruntime' needs {os.path.join(model_dir, ONNX_FILE)!r}: "
+                            "export with tools/export_model.py ... --onnx")
+        if not onnxruntime_installed():
+            raise UserError(f"backend 'onnxruntime' needs the onnxruntime package: {ONNX_INSTALL}")
+    return backend
