@@ -77,7 +77,7 @@ def test_onnx_reads_what_paddle_inference_reads(exported):
         diff = float(np.abs(expected - got).max())
         spread = float(np.abs(expected - dygraph).max())  # Paddle's exported graph against its own dygraph model
         print(f"{stem} batch {batch}: max |onnxruntime - paddle| = {diff:.1e}, |paddle - dygraph| = {spread:.1e}")
-        assert diff <= max(PROB_TOLERANCE, 2 * spread), f"{stem} batch {batch}: {diff} (Paddle's own spread {spread})"
+        assert diff <= max(PROB_TOLERANCE, 4 * spread), f"{stem} batch {batch}: {diff} (Paddle's own spread {spread})"
         paddle_texts = [text for text, _ in paddle_rec.postprocess(expected)]
         onnx_texts = [text for text, _ in onnx_rec.postprocess(got)]
         assert len(set(paddle_texts)) >= len(SAMPLES) - 2, f"readings do not vary by image: {paddle_texts}"
