@@ -1,9 +1,12 @@
-"""tools/demo.py's plan: what it renders (seeds apart from the shipped model's training and from
-each other, words split between the font families) and the commands it runs, without running them
-(`make demo` runs the whole loop; it takes minutes)."""
+"""tools/demo.py's plan: what it renders (seeds apart from the shipped model's data and from each
+other, the validation once per case in a family the shipped model never saw) and the commands it
+runs, without running them (`make demo` runs the whole loop; it takes minutes)."""
 import importlib.util
 import sys
 from pathlib import Path
+
+from ppocr.config import load_config
+from ppocr.engine.demo_steps import labels_of, predictions_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,28 +26,34 @@ def option(command, name):
     return command[command.index(name) + 1]
 
 
-def test_render_commands_split_the_words_and_keep_the_seeds_apart():
+def test_the_plan_renders_apart_fine_tunes_the_shipped_model_and_reads_the_samples():
     demo = load_demo()
-    training = demo.render_commands("python", "/fonts", "training", 101)
-    validation = demo.render_commands("python", "/fonts", "validation", 7)
-    assert [int(option(c, "--num")) for c in training] == [51, 50]
-    assert [int(option(c, "--num")) for c in validation] == [4, 3]
-    seeds = [int(option(c, "--seed")) for c in training + validation]
-    shipped_model_seeds = {1, 2, 3}  # doc/pretrained.md: training 1 and 3, validation 2
-    assert len(set(seeds)) == len(seeds) and not set(seeds) & shipped_model_seeds
-    assert [option(c, "--fonts") for c in training] == ["/fonts/[Dc]*.ttf", "/fonts/STIXGeneral*.ttf"]
-    assert [option(c, "--lmdb") for c in validation] == [f"{demo.DATA}/validation/{f}" for f in demo.FAMILIES]
-
-
-def test_steps_fine_tune_from_the_shipped_weights_and_evaluate_each_family(tmp_path):
-    demo = load_demo()
-    args = demo.parse_args([])
-    commands = [command for _, command in demo.steps("python", "/fonts", args)]
-    tools = [c[1] for c in commands]
-    assert tools == ["tools/gen_synth_data.py"] * 4 + ["tools/eval.py", "tools/train.py", "tools/eval.py",
-                                                      "tools/export_model.py", "tools/infer/predict_rec.py"]
-    assert f"Global.pretrained_model={demo.SHIPPED}" in commands[4]
-    config = demo.load_config(str(REPO / demo.CONFIG))
+    plan = demo.steps("python", "/fonts", demo.parse_args(["--train_num", "101", "--val_num", "30"]))
+    commands = [command for _, command in plan]
+    assert [c[1] for c in commands] == ["tools/gen_synth_data.py"] * 3 + [
+        "tools/eval.py", "tools/train.py", "tools/eval.py", "tools/export_model.py", "tools/infer/predict_rec.py"]
+    validation, *training = commands[:3]
+    assert "--per_case" in validation and option(validation, "--num") == "10"
+    assert option(validation, "--fonts") == "/fonts/STIXGeneral*.ttf"
+    assert [option(c, "--fonts") for c in training] == ["/fonts/STIXGeneral*.ttf", "/fonts/DejaVu*.ttf"]
+    seeds = [int(option(c, "--seed")) for c in commands[:3]]
+    assert len(set(seeds)) == 3 and not set(seeds) & {1, 2, 3}  # doc/pretrained.md: the shipped model's seeds
+    assert f"Global.pretrained_model={demo.SHIPPED}" in commands[3] and "--onnx" in commands[6]
+    config = load_config(str(REPO / demo.CONFIG))
     assert config["Global"]["pretrained_model"].lstrip("./") == demo.SHIPPED
     assert (REPO / (demo.SHIPPED + ".pdparams")).is_file()
     assert config["Eval"]["dataset"]["data_dir"].rstrip("/").lstrip("./") == f"{demo.DATA}/validation"
+    assert config["Train"]["dataset"]["data_dir"].rstrip("/").lstrip("./") == f"{demo.DATA}/training"
+
+
+def test_the_bundled_samples_are_labelled_and_hold_every_case():
+    labels = labels_of(str(REPO / "doc" / "imgs_words_en.txt"))
+    assert len(labels) >= 10 and all((REPO / "doc" / "imgs_words_en" / name).is_file() for name in labels)
+    cases = {"lower" if t.islower() else "upper" if t.isupper() else "title" if t.istitle() else "mixed"
+             for t in labels.values() if any(c.isalpha() for c in t)}
+    assert {"lower", "upper"} <= cases and cases & {"title", "mixed"}
+
+
+def test_predict_rec_lines_are_read_back():
+    out = "Predicts of doc/a.png:('hello', 0.98)\nnoise\nPredicts of doc/b.png:('42', 0.5)\n"
+    assert predictions_of(out) == [("doc/a.png", "hello", 0.98), ("doc/b.png", "42", 0.5)]
