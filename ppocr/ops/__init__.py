@@ -25,19 +25,26 @@ SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "depthwise_con
 FLAGS = ("-O3", "-fopenmp", "-march=native")
 
 
-@functools.lru_cache(maxsize=None)
 def native_ops():
     """The compiled extension module, or None (turned off, or it could not be built)."""
     if os.environ.get("PPOCR_NATIVE_OPS", "1") == "0":
         return None
+    return _build()
+
+
+@functools.lru_cache(maxsize=None)
+def _build():
+    # built and loaded once per process: Paddle registers a custom operator once, and a second load
+    # of the same library returns a module without it
     from paddle.utils.cpp_extension import load
     from paddle.utils.cpp_extension.extension_utils import get_build_directory
 
     with open(SOURCE, "rb") as f:
         source = f.read()
-    # one folder per source, flags and Paddle: two checkouts (or versions) never rebuild each other's
-    # library under a process that has it loaded
-    digest = hashlib.sha1(source + repr((FLAGS, paddle.__version__)).encode()).hexdigest()[:12]
+    # one folder per source file (its path and text), flags and Paddle: two checkouts (or versions)
+    # never rebuild each other's library under a process that has it loaded (Paddle's own check
+    # compares the source's path too)
+    digest = hashlib.sha1(source + repr((SOURCE, FLAGS, paddle.__version__)).encode()).hexdigest()[:12]
     build_dir = os.path.join(get_build_directory(), f"ppocr_ops_{digest}")
     os.makedirs(build_dir, exist_ok=True)
     try:

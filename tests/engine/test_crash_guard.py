@@ -37,9 +37,10 @@ def _run(tmp_path, what):
 def test_a_fatal_signal_becomes_one_line_and_128_plus_the_signal(tmp_path):
     proc = _run(tmp_path, "segv")
     assert proc.returncode == 128 + 11
-    assert proc.stderr.strip().splitlines() == [
-        "error: the tool crashed with SIGSEGV inside Paddle's native code (not a Python error); retry with "
-        "--enable_mkldnn=False or --cpu_threads=1 and report the model folder"]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: the tool crashed with SIGSEGV inside native code")
+    assert "--enable_mkldnn=False" in lines[0] and "--cpu_threads=1" in lines[0]
 
 
 def test_exit_status_and_output_of_the_child_pass_through(tmp_path):

@@ -35,12 +35,20 @@ def exported(tmp_path_factory):
 
 
 def samples():
-    """[(image path, label)] of doc/imgs_words_en.txt (paths relative to doc/)."""
+    """[(image path, label as the model writes it)] of doc/imgs_words_en.txt (paths relative to doc/).
+    The model's alphabet is the field's 36 characters: 'Coordinate' is read right as 'coordinate'."""
+    charset = build_charset(load_config(str(CONFIG)))
     pairs = []
     for line in (REPO / "doc" / "imgs_words_en.txt").read_text(encoding="utf-8").splitlines():
         name, label = line.split("\t")
-        pairs.append((str(REPO / "doc" / name), label))
+        pairs.append((str(REPO / "doc" / name), charset.normalise(label)))
     return pairs
+
+
+def test_the_samples_have_every_case():
+    labels = [line.split("\t")[1] for line in (REPO / "doc" / "imgs_words_en.txt").read_text().splitlines()]
+    assert any(t.islower() for t in labels) and any(t.isupper() for t in labels)
+    assert any(t[0].isupper() and t[1:].islower() for t in labels)
 
 
 def test_shipped_inference_model_reads_the_bundled_samples():

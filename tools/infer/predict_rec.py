@@ -7,7 +7,7 @@
 
 Preprocessing and the charset come from the model folder's inference.yml; the flags that
 describe them are checked against it, and a disagreement is an error, never ignored. A crash
-inside Paddle's native code ends the tool with one line and exit status 128 + the signal.
+inside native code (Paddle, onnxruntime, OpenCV) ends the tool with one line and exit status 128 + the signal.
 """
 import os
 import sys
