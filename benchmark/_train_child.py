@@ -234,6 +234,7 @@ def reference(spec, save_dir):
 def main():
     spec = json.loads(sys.argv[1])
     warnings.filterwarnings("ignore")
+    print("spec:", json.dumps(spec), flush=True)
     with tempfile.TemporaryDirectory(prefix="train_speed_") as save_dir:
         build = project if spec["library"] == "project" else reference
         t = time.perf_counter()
@@ -248,7 +249,7 @@ def main():
             result["split_on"] = "a replica of the step, after the real step's run"
         else:
             result["split_on"] = "a replica of the train loop's per-step body"
-        timed_loop(batches, 3 if real_step is not None else warmup, replica)
+        timed_loop(batches, min(3, warmup) if real_step is not None else warmup, replica)
         result["replica"] = timed_loop(batches, spec["split_steps"], replica)
         timing = result.get("real_step") or result["replica"]
         result["images_per_s"] = batch * spec["split_steps" if real_step is None else "steps"] / timing["wall"]

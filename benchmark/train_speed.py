@@ -85,14 +85,17 @@ def parse_args(argv=None):
 
 
 def make_lmdb(args):
+    """Make the LMDB with the project's generator unless it exists; returns how it was made."""
+    steps = args.warmup + args.steps + 3 + args.split_steps + 2
+    num = args.num or int(1.1 * max(args.batch) * steps)  # one epoch: no worker restart while timing
     if os.path.isfile(os.path.join(args.lmdb, "data.mdb")):
         return f"(existing {args.lmdb})"
-    steps = args.warmup + args.steps + 3 + args.split_steps + 2
-    num = args.num or int(1.1 * max(args.batch) * steps)
     cmd = [args.project_python, os.path.join(args.project, "tools", "gen_synth_data.py"), "--num", str(num),
            "--seed", str(args.seed), "--lmdb", args.lmdb]
     print(f"generating the LMDB: {' '.join(cmd)}", file=sys.stderr, flush=True)
-    subprocess.run(cmd, check=True, cwd=args.project, stdout=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, cwd=args.project, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"gen_synth_data.py failed:\n{proc.stderr[-2000:]}")
     return " ".join(cmd)
 
 
@@ -158,8 +161,10 @@ def tables(runs, args):
                                 "project ms data/fwd/bwd/opt (replica)", "reference ms data/fwd/bwd/opt",
                                 "project peak RSS / workers+trainer PSS (MiB)", "reference peak RSS / PSS (MiB)",
                                 "achieved GFLOP/s p / r", "cores busy p / r"], rows) + "\n")
-            out.extend(f"- {r['library']}, {h.thread_label(r['threads'])}: {r['status']}: {r['error']}\n" for r in runs
-                       if (r["config"], r["batch"]) == (config, batch) and r["status"] != "ok")
+            errors = [f"- {r['library']}, {h.thread_label(r['threads'])}: {r['status']}: {r['error']}" for r in runs
+                      if (r["config"], r["batch"]) == (config, batch) and r["status"] != "ok"]
+            if errors:
+                out.append("\n".join(errors) + "\n")
     return "\n".join(out)
 
 
