@@ -231,6 +231,24 @@ def reference(spec, save_dir):
     return loader, None, replica, flops
 
 
+def profile(batches, n, replica, path):
+    """paddle.profiler's operator table of ``n`` replica steps (forward and backward ops, the
+    optimizer's) written to ``path``; after the timed steps, so it changes none of their figures."""
+    import contextlib
+
+    import paddle.profiler as profiler
+
+    prof = profiler.Profiler(targets=[profiler.ProfilerTarget.CPU])
+    prof.start()
+    for _ in range(n):
+        replica(batches.next())
+        prof.step()
+    prof.stop()
+    with open(path, "w") as f, contextlib.redirect_stdout(f):
+        prof.summary(sorted_by=profiler.SortedKeys.CPUTotal, op_detail=False, time_unit="ms",
+                     views=[profiler.SummaryView.OverView, profiler.SummaryView.OperatorView])
+
+
 def main():
     spec = json.loads(sys.argv[1])
     warnings.filterwarnings("ignore")
@@ -254,6 +272,8 @@ def main():
         timing = result.get("real_step") or result["replica"]
         result["images_per_s"] = batch * spec["split_steps" if real_step is None else "steps"] / timing["wall"]
         result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if spec.get("profile_steps"):
+            profile(batches, spec["profile_steps"], replica, spec["profile_path"])
         result["epoch_wraps"] = batches.wraps
         result["flops_per_image"], per_type = flops(batches.next())
         result["flops_per_image"] /= 2

@@ -51,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument("--rec_batch_num", nargs="+", type=int, default=[1, 6, 64])
     p.add_argument("--mkldnn", nargs="+", default=["on", "off"], choices=["on", "off"])
     p.add_argument("--threads", nargs="+", default=["default", "cores"])
+    p.add_argument("--reference_delete_pass", nargs="*", default=["operator_reshape_onednn_fuse_pass"],
+                   help="also measure the reference with oneDNN on and these inference passes deleted (its TPS and "
+                        "SPIN graphs fail to load under oneDNN otherwise); none: skip that variant")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--reps", type=int, default=10)
     p.add_argument("--min_seconds", type=float, default=3.0)
@@ -94,6 +97,9 @@ def variants(args, onnx):
     if onnx:
         for threads in args.threads:
             yield "onnxruntime", None, threads
+    if args.reference and args.reference_delete_pass and "on" in args.mkldnn:
+        for threads in args.threads:
+            yield "paddle, passes deleted", True, threads
 
 
 def measure(args, library, config, model_dir, backend, mkldnn, threads, log_dir):
@@ -102,9 +108,11 @@ def measure(args, library, config, model_dir, backend, mkldnn, threads, log_dir)
     spec = {"library": library, "root": root, "model_dir": model_dir, "backend": backend, "mkldnn": mkldnn,
             "cpu_threads": None if threads == "default" else threads, "batches": args.rec_batch_num,
             "lmdb": args.lmdb, "algorithm": algorithm, "warmup": args.warmup, "reps": args.reps,
-            "min_seconds": args.min_seconds}
+            "min_seconds": args.min_seconds,
+            "delete_passes": args.reference_delete_pass if backend == "paddle, passes deleted" else []}
     name = f"{library}_{os.path.splitext(os.path.basename(config))[0]}_{backend}_mkldnn{mkldnn}_t{threads}"
-    key = {"library": library, "config": config, "backend": backend, "mkldnn": mkldnn, "threads": threads}
+    key = {"library": library, "config": config, "backend": backend, "mkldnn": mkldnn, "threads": threads,
+           "deleted": spec["delete_passes"]}
     if model_dir is None:
         return [{**key, "batch": b, "status": "fails", "error": "export failed"} for b in args.rec_batch_num]
     run = h.run_child(python, os.path.join(h.HERE, "_predict_child.py"), spec, h.thread_env(threads), root,
@@ -132,6 +140,8 @@ def project_has_backend(args):
 
 
 def setting(row):
+    if row["backend"] == "paddle, passes deleted":
+        return f"oneDNN on, deleted by hand: {', '.join(row['deleted'])}, {h.thread_label(row['threads'])}"
     if row["backend"] != "paddle":
         return f"{row['backend']}, {h.thread_label(row['threads'])}"
     return f"oneDNN {'on' if row['mkldnn'] else 'off'}, {h.thread_label(row['threads'])}"
@@ -153,14 +163,33 @@ def tables(rows, args):
                 ok = [x if x and x["status"] == "ok" else None for x in (p, ref)]
                 table.append([b, setting(p or ref), _cell(p, "ms_per_image_median", 2), _cell(p, "images_per_s"),
                               _cell(ref, "ms_per_image_median", 2), _cell(ref, "images_per_s"),
-                              h.ratio(*(x["images_per_s"] if x else None for x in ok))])
+                              h.ratio(*(x["images_per_s"] if x else None for x in ok)),
+                              f"{_same(rows, ok[0])} / {_same(rows, ok[1])}"])
         out.append(f"### {os.path.basename(config)}\n")
         out.append(h.table(["rec_batch_num", "setting", "project ms/image", "project images/s",
-                            "reference ms/image", "reference images/s", "speed ratio p / r"], table) + "\n")
+                            "reference ms/image", "reference images/s", "speed ratio p / r",
+                            "image 1 argmax = oneDNN off's at the smallest batch, p / r"], table) + "\n")
+        timed = sorted({(r["library"], r["backend"], r["timed"]) for r in rows if r["config"] == config and r.get("timed")})
+        out.append("Timed: " + "; ".join(f"{lib} ({backend}): {what}" for lib, backend, what in timed) + "\n")
         errors = {(r["library"], setting(r), r["error"]) for r in rows if r["config"] == config and r["status"] != "ok"}
         if errors:
             out.append("\n".join(f"- {lib}, {s}: {err}" for lib, s, err in sorted(errors)) + "\n")
     return "\n".join(out)
+
+
+def _same(rows, row):
+    """Whether the row's per-step argmax of its first image equals that of the same library with
+    oneDNN off at the smallest batch: a cheap check that a faster path, or a larger batch, computes
+    the same thing (with random weights a near-tie can flip, so a 'no' is a lead, not a verdict)."""
+    if row is None:
+        return "–"
+    off = [r for r in rows if r["status"] == "ok" and r["backend"] == "paddle" and r["mkldnn"] is False
+           and (r["library"], r["config"]) == (row["library"], row["config"])]
+    smallest = min((r["batch"] for r in off), default=None)
+    base = [r.get("first_image_argmax_sha1") for r in off if r["batch"] == smallest]
+    if not base:
+        return "–"
+    return "yes" if row.get("first_image_argmax_sha1") in base else "no"
 
 
 def _cell(row, key, digits=1):
@@ -171,22 +200,26 @@ def _cell(row, key, digits=1):
 
 def summary(rows, args):
     """Per config and batch: the project with oneDNN on at default threads and at its best, against
-    the reference's best working path (issue 11's target 2 is batch 6)."""
+    the reference's best working path as shipped and with the passes deleted by hand (issue 11's
+    target 2 is batch 6). Speed-up = reference ms / project ms."""
     table = []
+    ms = lambda r: r["ms_per_image_median"] if r else None  # noqa: E731
+    label = lambda r: f"{h.fmt(ms(r), 2)} ({setting(r)})" if r else "–"  # noqa: E731
+    fastest = lambda rs: min(rs, key=ms, default=None)  # noqa: E731
     for config in args.configs:
         for b in args.rec_batch_num:
             ok = [r for r in rows if r["config"] == config and r["batch"] == b and r["status"] == "ok"]
             proj = [r for r in ok if r["library"] == "project"]
             default = next((r for r in proj if r["backend"] == "paddle" and r["mkldnn"] and r["threads"] == "default"), None)
-            best_p = min(proj, key=lambda r: r["ms_per_image_median"], default=None)
-            best_r = min((r for r in ok if r["library"] == "reference"), key=lambda r: r["ms_per_image_median"], default=None)
-            ms = lambda r: r["ms_per_image_median"] if r else None  # noqa: E731
-            label = lambda r: f"{h.fmt(ms(r), 2)} ({setting(r)})" if r else "–"  # noqa: E731
-            speedup = lambda r: h.ratio(ms(best_r), ms(r))  # noqa: E731
-            table.append([os.path.basename(config), b, label(default), label(best_p), label(best_r),
-                          speedup(default), speedup(best_p)])
-    return h.table(["config", "rec_batch_num", "project ms/image, oneDNN on, default threads", "project best",
-                    "reference best working", "speed-up default", "speed-up best"], table)
+            best_p = fastest(proj)
+            shipped = fastest(r for r in ok if r["library"] == "reference" and r["backend"] == "paddle")
+            fixed = fastest(r for r in ok if r["library"] == "reference")
+            table.append([os.path.basename(config), b, label(default), label(best_p), label(shipped), label(fixed),
+                          h.ratio(ms(shipped), ms(default)), h.ratio(ms(shipped), ms(best_p)),
+                          h.ratio(ms(fixed), ms(best_p))])
+    return h.table(["config", "rec_batch_num", "project, oneDNN on, default threads", "project best",
+                    "reference best, as shipped", "reference best, passes deleted too", "speed-up default / shipped",
+                    "speed-up best / shipped", "speed-up best / ref best"], table)
 
 
 def main(argv=None):
@@ -199,7 +232,7 @@ def main(argv=None):
     pythons = {"project": args.project_python, "reference": args.reference_python}
     onnx = project_has_backend(args)
     info = {"machine": h.machine(), "command": h.command_line(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "lmdb_command": make_lmdb(_lmdb_args(args)), "versions": {lib: h.versions(pythons[lib]) for lib in libraries},
+            "lmdb_command": make_lmdb(args.lmdb, max(args.rec_batch_num), args.project, args.project_python, args.seed), "versions": {lib: h.versions(pythons[lib]) for lib in libraries},
             "onnxruntime": "measured" if onnx else "skipped: the project's TextRecognizer has no backend argument yet",
             "exports": {}, "settings": {k: v for k, v in vars(args).items()}}
     rows = []
@@ -210,7 +243,8 @@ def main(argv=None):
             info["exports"][f"{library} {config}"] = {"command": cmd, "ok": dirs[library] is not None}
         for backend, mkldnn, threads in variants(args, onnx):
             for library in libraries:  # alternate, so a busy spell hits both alike
-                if backend != "paddle" and library != "project":
+                if (backend == "onnxruntime" and library != "project") or \
+                        (backend == "paddle, passes deleted" and library != "reference"):
                     continue
                 rows.extend(measure(args, library, config, dirs[library], backend, mkldnn, threads, log_dir))
                 with open(args.out, "w") as f:
@@ -226,12 +260,6 @@ def main(argv=None):
         with open(args.markdown, "w") as f:
             f.write(text + "\n")
     print(text)
-
-
-def _lmdb_args(args):
-    """What make_lmdb needs to make a new LMDB: enough words for the largest batch."""
-    return argparse.Namespace(lmdb=args.lmdb, project=args.project, project_python=args.project_python, seed=args.seed,
-                              num=max(args.rec_batch_num) * 2, batch=[1], warmup=0, steps=0, split_steps=0)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,17 @@ the same synthetic LMDB with the same number of loader workers and reports:
 
 Both models are built with each library's own builders from the config; data_dir, batch and
 workers are set through each library's -o overrides (never by editing files); evaluation, saving
-and logging do not run. The LMDB is made once with the project's ``tools/gen_synth_data.py``.
+and logging do not run. The LMDB is made once with the project's ``tools/gen_synth_data.py``
+(one epoch's worth, so no loader restart falls in a timed step). ``--profile N`` adds
+paddle.profiler's operator table of N more replica steps per run (``*_profile.txt`` beside the
+child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
+error under its table. The two libraries alternate run by run, so a busy spell on a shared
+machine hits both alike; the load average at the start is in the header.
+
+With the defaults (3 configs x batch 32, 64 x 2 thread settings x 2 libraries: 24 runs; the
+project's runs do warmup + steps + 3 + split_steps = 53 steps, the reference's warmup +
+split_steps = 30) a full run takes about 3 hours on 2 cores; ``--warmup 5 --steps 10``
+about half that.
 
 Examples (the reference needs its own interpreter: both libraries have a package ``ppocr``)::
 
@@ -72,6 +82,9 @@ def parse_args(argv=None):
                                                 "(default: train_speed_lmdb beside --out)")
     p.add_argument("--num", type=int, default=None, help="images to generate (default: enough for one epoch)")
     p.add_argument("--seed", type=int, default=0, help="gen_synth_data.py --seed")
+    p.add_argument("--profile", type=int, default=0, metavar="STEPS",
+                   help="after timing, profile STEPS replica steps with paddle.profiler (operator table per run, "
+                        "in the logs folder); 0: no profile")
     p.add_argument("--timeout", type=float, default=3600, help="seconds before a child is killed")
     p.add_argument("--out", default="train_speed.json", help="raw figures (JSON)")
     p.add_argument("--markdown", default=None, help="also write the tables here (default: printed only)")
@@ -84,19 +97,31 @@ def parse_args(argv=None):
     return args
 
 
-def make_lmdb(args):
-    """Make the LMDB with the project's generator unless it exists; returns how it was made."""
-    steps = args.warmup + args.steps + 3 + args.split_steps + 2
-    num = args.num or int(1.1 * max(args.batch) * steps)  # one epoch: no worker restart while timing
-    if os.path.isfile(os.path.join(args.lmdb, "data.mdb")):
-        return f"(existing {args.lmdb})"
-    cmd = [args.project_python, os.path.join(args.project, "tools", "gen_synth_data.py"), "--num", str(num),
-           "--seed", str(args.seed), "--lmdb", args.lmdb]
+def make_lmdb(lmdb_dir, num, project, python, seed):
+    """Make ``num`` words in ``lmdb_dir`` with the project's generator unless it exists; returns how
+    it was made (or what it holds)."""
+    if os.path.isfile(os.path.join(lmdb_dir, "data.mdb")):
+        import lmdb
+
+        with lmdb.open(lmdb_dir, readonly=True, lock=False) as env, env.begin() as txn:
+            have = int(txn.get(b"num-samples"))
+        if have < num:
+            print(f"warning: {lmdb_dir} holds {have} images, fewer than the {num} this run reads: the loader "
+                  "restarts its workers at each new epoch (counted as epoch_wraps)", file=sys.stderr)
+        return f"(existing {lmdb_dir}, {have} images)"
+    cmd = [python, os.path.join(project, "tools", "gen_synth_data.py"), "--num", str(num), "--seed", str(seed),
+           "--lmdb", lmdb_dir]
     print(f"generating the LMDB: {' '.join(cmd)}", file=sys.stderr, flush=True)
-    proc = subprocess.run(cmd, cwd=args.project, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"gen_synth_data.py failed:\n{proc.stderr[-2000:]}")
     return " ".join(cmd)
+
+
+def lmdb_size(args):
+    """Images for one epoch of the longest run, so no loader restart falls in a timed step."""
+    steps = args.warmup + args.steps + 3 + args.split_steps + args.profile + 2
+    return args.num or int(1.1 * max(args.batch) * steps)
 
 
 def measure(args, library, config, batch, threads, log_dir):
@@ -104,6 +129,8 @@ def measure(args, library, config, batch, threads, log_dir):
     spec = {"library": library, "root": root, "config": config, "lmdb": args.lmdb, "batch": batch,
             "workers": args.workers, "warmup": args.warmup, "steps": args.steps, "split_steps": args.split_steps}
     name = f"{library}_{os.path.splitext(os.path.basename(config))[0]}_b{batch}_t{threads}"
+    if args.profile:
+        spec.update(profile_steps=args.profile, profile_path=os.path.join(log_dir, name + "_profile.txt"))
     run = h.run_child(python, os.path.join(h.HERE, "_train_child.py"), spec, h.thread_env(threads), root,
                       args.timeout, log_path=os.path.join(log_dir, name + ".log"))
     result = run.pop("results")
@@ -214,7 +241,7 @@ def main(argv=None):
     libraries = ["project"] + (["reference"] if args.reference else [])
     pythons = {"project": args.project_python, "reference": args.reference_python}
     info = {"machine": h.machine(), "command": h.command_line(), "started": started,
-            "lmdb_command": make_lmdb(args),
+            "lmdb_command": make_lmdb(args.lmdb, lmdb_size(args), args.project, args.project_python, args.seed),
             "versions": {lib: h.versions(pythons[lib]) for lib in libraries},
             "matmul_2048_gflops": {"numpy (default threads)": h.matmul_rate(args.project_python, "numpy", "default")},
             "settings": {k: v for k, v in vars(args).items()}}
