@@ -46,6 +46,17 @@ def thread_env(setting, extra=None):
     return env
 
 
+def parse_env(pairs):
+    """['VAR=value', ...] -> {VAR: value}: extra environment for every child of a run."""
+    env = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--env {pair!r}: expected VAR=value, e.g. --env MKL_DEBUG_CPU_TYPE=5")
+        env[key] = value
+    return env
+
+
 def thread_label(setting):
     return "default (OMP/MKL unset)" if setting == "default" else f"OMP=MKL={setting}"
 
@@ -237,10 +248,10 @@ print(json.dumps({"gflops": round(2 * n ** 3 / best / 1e9, 1)}))
 """
 
 
-def matmul_rate(python, which, setting, n=2048):
+def matmul_rate(python, which, setting, n=2048, extra_env=None):
     """Best of 5 float32 n x n matrix products, GFLOP/s (2 n^3 / s), numpy or paddle.matmul."""
     proc = subprocess.run([python, "-c", MATMUL, str(n), which], capture_output=True, text=True, timeout=300,
-                          env=thread_env(setting))
+                          env=thread_env(setting, extra_env))
     try:
         return json.loads(proc.stdout.strip().splitlines()[-1])["gflops"]
     except (IndexError, ValueError, KeyError):
@@ -277,5 +288,7 @@ def header_block(title, info):
         lines.append(f"- {name}: python {v.get('python')}, paddle {v.get('paddle')} ({str(v.get('paddle_commit'))[:10]}), "
                      f"numpy {v.get('numpy')}, oneDNN {v.get('onednn', '?')} — {v.get('executable')}")
     lines.append(f"- command: `{info['command']}`")
+    if info.get("extra_env"):
+        lines.append(f"- extra environment of every child: {info['extra_env']}")
     lines.append(f"- started {info['started']}, took {info.get('seconds', '?')} s")
     return "\n".join(lines)

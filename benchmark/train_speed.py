@@ -30,7 +30,10 @@ the same synthetic LMDB with the same number of loader workers and reports:
 Both models are built with each library's own builders from the config; data_dir, batch and
 workers are set through each library's -o overrides (never by editing files); evaluation, saving
 and logging do not run. The LMDB is made once with the project's ``tools/gen_synth_data.py``
-(one epoch's worth, so no loader restart falls in a timed step). ``--profile N`` adds
+(one epoch's worth, so no loader restart falls in a timed step). ``--env VAR=value`` runs every
+child of both libraries with that variable too (e.g. ``MKL_DEBUG_CPU_TYPE=5``: paddle's bundled
+MKL of 2019 runs its slow generic path on AMD CPUs otherwise; the header gives paddle.matmul's
+rate with and without it). ``--profile N`` adds
 paddle.profiler's operator table of N more replica steps per run (``*_profile.txt`` beside the
 child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
 error under its table. The two libraries alternate run by run, so a busy spell on a shared
@@ -85,12 +88,15 @@ def parse_args(argv=None):
     p.add_argument("--profile", type=int, default=0, metavar="STEPS",
                    help="after timing, profile STEPS replica steps with paddle.profiler (operator table per run, "
                         "in the logs folder); 0: no profile")
+    p.add_argument("--env", nargs="+", default=[], metavar="VAR=value",
+                   help="extra environment for every measured child, both libraries (e.g. MKL_DEBUG_CPU_TYPE=5)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds before a child is killed")
     p.add_argument("--out", default="train_speed.json", help="raw figures (JSON)")
     p.add_argument("--markdown", default=None, help="also write the tables here (default: printed only)")
     args = p.parse_args(argv)
     args.split_steps = args.split_steps or args.steps
     args.threads = h.parse_threads(args.threads)
+    args.env = h.parse_env(args.env)
     args.project = os.path.abspath(args.project)
     args.reference = os.path.abspath(args.reference) if args.reference else None
     args.lmdb = os.path.abspath(args.lmdb or os.path.join(os.path.dirname(os.path.abspath(args.out)), "train_speed_lmdb"))
@@ -131,7 +137,7 @@ def measure(args, library, config, batch, threads, log_dir):
     name = f"{library}_{os.path.splitext(os.path.basename(config))[0]}_b{batch}_t{threads}"
     if args.profile:
         spec.update(profile_steps=args.profile, profile_path=os.path.join(log_dir, name + "_profile.txt"))
-    run = h.run_child(python, os.path.join(h.HERE, "_train_child.py"), spec, h.thread_env(threads), root,
+    run = h.run_child(python, os.path.join(h.HERE, "_train_child.py"), spec, h.thread_env(threads, args.env), root,
                       args.timeout, log_path=os.path.join(log_dir, name + ".log"))
     result = run.pop("results")
     run.update(result[-1] if result else {})
@@ -240,14 +246,17 @@ def main(argv=None):
     os.makedirs(log_dir, exist_ok=True)
     libraries = ["project"] + (["reference"] if args.reference else [])
     pythons = {"project": args.project_python, "reference": args.reference_python}
-    info = {"machine": h.machine(), "command": h.command_line(), "started": started,
+    info = {"machine": h.machine(), "command": h.command_line(), "started": started, "extra_env": args.env,
             "lmdb_command": make_lmdb(args.lmdb, lmdb_size(args), args.project, args.project_python, args.seed),
             "versions": {lib: h.versions(pythons[lib]) for lib in libraries},
             "matmul_2048_gflops": {"numpy (default threads)": h.matmul_rate(args.project_python, "numpy", "default")},
             "settings": {k: v for k, v in vars(args).items()}}
     for threads in args.threads:
         info["matmul_2048_gflops"][f"paddle.matmul ({h.thread_label(threads)})"] = \
-            h.matmul_rate(args.project_python, "paddle", threads)
+            h.matmul_rate(args.project_python, "paddle", threads, extra_env=args.env)
+    # paddle's bundled MKL (2019) takes a slow path on non-Intel CPUs unless told otherwise
+    info["matmul_2048_gflops"][f"paddle.matmul ({h.thread_label(h.cores())}, MKL_DEBUG_CPU_TYPE=5)"] = \
+        h.matmul_rate(args.project_python, "paddle", h.cores(), extra_env={**args.env, "MKL_DEBUG_CPU_TYPE": "5"})
     runs = []
     for config in args.configs:  # the two libraries alternate, so a busy spell hits both alike
         for batch in args.batch:
