@@ -46,6 +46,7 @@ def timed_loop(batches, n, step):
     """Run ``step(batch) -> {phase: seconds}`` on ``n`` batches; per-step 'data' (waiting for the
     loader) and phases, the wall time and the trainer process's CPU time over the loop."""
     rows = []
+    workers0 = workers_cpu()
     cpu0, wall0 = os.times(), time.perf_counter()
     for _ in range(n):
         t = time.perf_counter()
@@ -56,8 +57,29 @@ def timed_loop(batches, n, step):
     wall = time.perf_counter() - wall0
     cpu1 = os.times()
     cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+    workers = sum(workers_cpu().get(pid, 0) - t for pid, t in workers0.items())
     return {"wall": wall, "cpu_cores_busy": cpu / wall if wall else None,
+            "workers_cpu_cores_busy": workers / wall if wall else None,
             "phases": {k: sum(r[k] for r in rows) / len(rows) for k in rows[0]} if rows else {}}
+
+
+def workers_cpu():
+    """{pid: CPU seconds} of this process's children (the loader workers), from /proc."""
+    ticks, out = os.sysconf("SC_CLK_TCK"), {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/children") as f:
+                pids = [int(p) for p in f.read().split()]
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                out[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
 
 
 # ---- FLOPs ------------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def tables(runs, args):
             out.append(h.table(["threads", "project img/s", "reference img/s", "ratio",
                                 "project ms data/fwd/bwd/opt (replica)", "reference ms data/fwd/bwd/opt",
                                 "project peak RSS / workers+trainer PSS (MiB)", "reference peak RSS / PSS (MiB)",
-                                "achieved GFLOP/s p / r", "cores busy p / r"], rows) + "\n")
+                                "achieved GFLOP/s p / r", "cores busy, trainer+workers, p / r"], rows) + "\n")
             errors = [f"- {r['library']}, {h.thread_label(r['threads'])}: {r['status']}: {r['error']}" for r in runs
                       if (r["config"], r["batch"]) == (config, batch) and r["status"] != "ok"]
             if errors:
@@ -228,7 +228,11 @@ def _tree(run):
 
 
 def _busy(run):
-    return "–" if run is None or run["status"] != "ok" else h.fmt(run.get("real_step", run["replica"])["cpu_cores_busy"], 2)
+    """CPU time over wall time of the trainer process + its loader workers, over the timed steps."""
+    if run is None or run["status"] != "ok":
+        return "–"
+    loop = run.get("real_step", run["replica"])
+    return f"{h.fmt(loop['cpu_cores_busy'], 2)}+{h.fmt(loop.get('workers_cpu_cores_busy'), 2)}"
 
 
 def _flops(runs, config, library):
