@@ -269,6 +269,13 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def sig(value, digits=3):
+    """A rate with ``digits`` significant figures (0.214, 21.3, 214)."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}g}" if abs(value) < 10 ** digits else f"{value:.0f}"
+
+
 def ratio(project, reference):
     if project is None or reference is None or reference == 0:
         return "–"

@@ -122,7 +122,8 @@ def measure(args, library, config, model_dir, backend, mkldnn, threads, log_dir)
             "lmdb": args.lmdb, "algorithm": algorithm, "warmup": args.warmup, "reps": args.reps,
             "min_seconds": args.min_seconds,
             "delete_passes": args.reference_delete_pass if backend == "paddle, passes deleted" else []}
-    name = f"{library}_{os.path.splitext(os.path.basename(config))[0]}_{backend}_mkldnn{mkldnn}_t{threads}"
+    slug = backend.replace(", passes deleted", "_passes_deleted")
+    name = f"{library}_{os.path.splitext(os.path.basename(config))[0]}_{slug}_mkldnn{mkldnn}_t{threads}"
     key = {"library": library, "config": config, "backend": backend, "mkldnn": mkldnn, "threads": threads,
            "deleted": spec["delete_passes"]}
     if model_dir is None:

@@ -161,7 +161,7 @@ def cell(run, key, digits=1):
         return "–"
     if run["status"] != "ok":
         return run["status"]
-    return h.fmt(run.get(key), digits)
+    return h.sig(run.get(key)) if key == "images_per_s" else h.fmt(run.get(key), digits)
 
 
 def split(run):
@@ -214,7 +214,7 @@ def summary(runs, args):
             best_p = max(proj, key=lambda r: r["images_per_s"], default=None)
             best_r = max(ref, key=lambda r: r["images_per_s"], default=None)
             ips = lambda r: r["images_per_s"] if r else None  # noqa: E731
-            label = lambda r: f"{h.fmt(ips(r))} ({h.thread_label(r['threads'])})" if r else "–"  # noqa: E731
+            label = lambda r: f"{h.sig(ips(r))} ({h.thread_label(r['threads'])})" if r else "–"  # noqa: E731
             pss = lambda r: h.fmt(r["memory"]["peak_tree_pss_mib"], 0) if r else "–"  # noqa: E731
             rows.append([os.path.basename(config), batch, label(default), label(best_p), label(best_r),
                          h.ratio(ips(default), ips(best_r)), h.ratio(ips(best_p), ips(best_r)),
