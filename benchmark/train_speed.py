@@ -19,8 +19,9 @@ the same synthetic LMDB with the same number of loader workers and reports:
   which counts them once per process, is in the JSON).
 - compute threads: ``default`` runs with OMP_NUM_THREADS / MKL_NUM_THREADS removed from the
   environment (what a user who sets nothing gets); an integer sets both (``cores`` = this
-  process's CPU affinity, the reference's best). "cores busy" is the trainer process's CPU
-  time over wall time (workers excluded): the threads that actually ran.
+  process's CPU affinity, the reference's best). "cores busy" is CPU time over wall time
+  of the timed steps, trainer + loader workers: the threads that actually ran (a trainer
+  below its thread count shares its cores with someone else).
 - achieved GFLOP/s = 3 x forward FLOPs per image x images/s (backward taken as 2 x forward);
   forward FLOPs are counted by hooks on each library's own model in training mode (2 per
   multiply-add of convolutions, linear layers, LSTM layers and LSTM/GRU cells; elementwise ops,
@@ -33,9 +34,8 @@ and logging do not run. The LMDB is made once with the project's ``tools/gen_syn
 (one epoch's worth, so no loader restart falls in a timed step). ``--env VAR=value`` runs every
 child of both libraries with that variable too (e.g. ``MKL_DEBUG_CPU_TYPE=5``: paddle's bundled
 MKL of 2019 runs its slow generic path on AMD CPUs otherwise; the header gives paddle.matmul's
-rate with and without it). ``--profile N`` adds
-paddle.profiler's operator table of N more replica steps per run (``*_profile.txt`` beside the
-child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
+rate with and without it). ``--profile N`` adds paddle.profiler's operator table of N more
+replica steps per run (``*_profile.txt`` beside the child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
 error under its table. The two libraries alternate run by run, so a busy spell on a shared
 machine hits both alike; the load average at the start is in the header.
 
@@ -49,7 +49,7 @@ Examples (the reference needs its own interpreter: both libraries have a package
     # quick check, project only (minutes)
     python benchmark/train_speed.py --configs configs/rec/rec_mv3_tps_bilstm_ctc.yml \\
         --batch 8 --warmup 2 --steps 3 --out /tmp/train_speed.json
-    # the full measurement against the reference (hours on 2 cores)
+    # the full measurement against the reference (about 3 hours on 2 cores)
     python benchmark/train_speed.py --reference /work/ref/PaddleOCR \\
         --reference_python /work/refvenv/bin/python --out train_speed.json --markdown train_speed.md
 """
