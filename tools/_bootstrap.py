@@ -15,6 +15,6 @@ if REPO_ROOT not in sys.path:
 # paddle warns on import about a missing ccache (only relevant when compiling custom ops)
 warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
 
-from ppocr.utils.threads import use_all_cores  # noqa: E402
+from ppocr.engine.threads import use_all_cores  # noqa: E402
 
 use_all_cores()

@@ -23,7 +23,7 @@ import os
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.utils.threads import available_cores
+from ppocr.engine.threads import available_cores
 
 logger = logging.getLogger("ppocr")
 ONNX_FILE = "inference.onnx"

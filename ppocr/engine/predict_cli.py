@@ -9,7 +9,7 @@ from ppocr.engine.predictor import TextRecognizer
 from ppocr.engine.program import OneLineParser
 from ppocr.errors import UserError
 from ppocr.utils.logging import get_logger
-from ppocr.utils.threads import default_cpu_threads
+from ppocr.engine.threads import default_cpu_threads
 
 logger = logging.getLogger("ppocr")
 TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")

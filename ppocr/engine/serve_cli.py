@@ -15,7 +15,7 @@ from ppocr.engine.predictor import disable_paddle_signal_handler
 from ppocr.engine.program import OneLineParser
 from ppocr.errors import UserError
 from ppocr.utils.logging import get_logger
-from ppocr.utils.threads import available_cores, default_cpu_threads
+from ppocr.engine.threads import available_cores, default_cpu_threads
 
 logger = logging.getLogger("ppocr")
 SETTINGS_VARIABLE = "PPOCR_SERVE_SETTINGS"

@@ -36,6 +36,8 @@ def native_ops():
 def _build():
     # built and loaded once per process: Paddle registers a custom operator once, and a second load
     # of the same library returns a module without it
+    import warnings
+
     from paddle.utils.cpp_extension import load
     from paddle.utils.cpp_extension.extension_utils import get_build_directory
 
@@ -51,8 +53,10 @@ def _build():
         # one build at a time: the processes of a distributed run all reach here together
         with open(os.path.join(build_dir, ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
-                        extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
+            with warnings.catch_warnings():  # "No ccache found": one build per checkout, nothing to cache
+                warnings.filterwarnings("ignore", message="No ccache found")
+                return load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
+                            extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
     except Exception as e:  # noqa: BLE001  (no compiler, no headers: Paddle's kernel still works)
         logger.warning("could not build the fast CPU depthwise convolution (%s); using Paddle's own, which is "
                        "slower", str(e).splitlines()[0] if str(e) else type(e).__name__)

@@ -1,9 +1,9 @@
-"""ppocr/utils/threads.py: a tool takes every core it is given (shared among the processes of a
+"""ppocr/engine/threads.py: a tool takes every core it is given (shared among the processes of a
 distributed run) unless OMP_NUM_THREADS says otherwise, and decides before Paddle loads."""
 import subprocess
 import sys
 
-from ppocr.utils.threads import available_cores, processes_on_this_machine, use_all_cores
+from ppocr.engine.threads import available_cores, processes_on_this_machine, use_all_cores
 from tests.e2e import REPO
 
 

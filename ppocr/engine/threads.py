@@ -7,7 +7,7 @@ decide before Paddle loads: each tool's first import (``tools/_bootstrap.py``) c
 
 Example::
 
-    from ppocr.utils.threads import use_all_cores
+    from ppocr.engine.threads import use_all_cores
     use_all_cores()   # OMP_NUM_THREADS = the cores of this process's CPU affinity, shared by the
     import paddle     # processes paddle.distributed.launch started on this machine
 """
