@@ -127,7 +127,7 @@ def main(argv=None):
                     print(f"run {run} {stem} batch {batch}: {outcome} (exit {code}) {last}", flush=True)
         print(f"run {run}/{args.runs} done, {time.time() - start:.0f} s", flush=True)
 
-    print(f"\n| model | batch | runs | ok | crash | hang | different strings |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| model | batch | runs | ok | crash | hang | different strings |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for (stem, batch), counts in tally.items():
         print(f"| {stem} | {batch} | {sum(counts.values())} | {counts['ok']} | {counts['crash']} | {counts['hang']} "
               f"| {counts['different strings']} |")

@@ -1,8 +1,6 @@
 """STAR-Net end to end with the real tools: train on a generated LMDB (the loss falls), evaluate,
 infer, export, and predict with paddle.inference (oneDNN on) giving infer_rec's strings."""
 import json
-import os
-from pathlib import Path
 
 import pytest
 

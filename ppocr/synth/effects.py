@@ -10,7 +10,6 @@ import os
 import random
 
 import cv2
-import numpy as np
 
 # albumentations asks PyPI for a newer version when imported; the generator runs offline
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
