@@ -5,25 +5,15 @@ import tempfile
 
 def atomic_write_bytes(path, data):
     """Write ``data`` to ``path`` so a reader sees the old file or the whole new one, never half."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), _default_mode())
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    fsync_dir(folder)
+    def write(blob, tmp):
+        with open(tmp, "wb") as f:
+            f.write(blob)
+    atomic_save(data, path, write)
 
 
 def atomic_save(obj, path, save_fn):
-    """Save ``obj`` with ``save_fn(obj, tmp_path)`` (e.g. ``paddle.save``), then rename to ``path``."""
+    """Save ``obj`` with ``save_fn(obj, tmp_path)`` (e.g. ``paddle.save``) under a temporary name in
+    the same folder, fsync it, then rename it to ``path``: a reader sees the old file or the whole new one."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
