@@ -299,3 +299,13 @@ def header_block(title, info):
         lines.append(f"- extra environment of every child: {info['extra_env']}")
     lines.append(f"- started {info['started']}, took {info.get('seconds', '?')} s")
     return "\n".join(lines)
+
+
+def write_results(out, payload, markdown, text):
+    """The raw figures to ``out`` (JSON), the tables to ``markdown`` if given, and to stdout."""
+    with open(out, "w") as f:
+        json.dump(payload, f, indent=1)
+    if markdown:
+        with open(markdown, "w") as f:
+            f.write(text + "\n")
+    print(text)

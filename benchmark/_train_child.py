@@ -208,7 +208,7 @@ def reference(spec, save_dir):
     opts = {}
     for pair in overrides(spec, save_dir):  # as tools/program.py's ArgsParser parses -o
         k, v = pair.split("=", 1)
-        opts[k] = yaml.load(v, Loader=yaml.Loader)
+        opts[k] = yaml.safe_load(v)
     config = merge_config(load_config(spec["config"]), opts)
     config = merge_config(config, {"profiler_options": None})
     logger = get_logger()

@@ -269,12 +269,7 @@ def main(argv=None):
                         "## Summary (per image, ms; lower is better)\n\n" + summary(rows, args),
                         "## Per config\n\n" + tables(rows, args),
                         f"Child logs: {log_dir}; exported models: {out_dir}; raw figures: {os.path.abspath(args.out)}"])
-    with open(args.out, "w") as f:
-        json.dump({"info": info, "rows": rows}, f, indent=1)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text + "\n")
-    print(text)
+    h.write_results(args.out, {"info": info, "rows": rows}, args.markdown, text)
 
 
 if __name__ == "__main__":

@@ -274,12 +274,7 @@ def main(argv=None):
     text = "\n\n".join([h.header_block("Training speed", info), f"float32 2048x2048 matmul, GFLOP/s: {rates}",
                         "## Summary\n\n" + summary(runs, args), "## Per config and batch\n\n" + tables(runs, args),
                         f"Child logs: {log_dir}; raw figures: {os.path.abspath(args.out)}"])
-    with open(args.out, "w") as f:
-        json.dump({"info": info, "runs": runs}, f, indent=1)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text + "\n")
-    print(text)
+    h.write_results(args.out, {"info": info, "runs": runs}, args.markdown, text)
 
 
 if __name__ == "__main__":
