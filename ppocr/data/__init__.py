@@ -15,6 +15,8 @@ Example::
 import collections
 import copy
 import logging
+import multiprocessing
+import signal
 
 import numpy as np
 import paddle
@@ -83,6 +85,29 @@ def build_dataset(config, mode, charset, seed=0):
     return cls(config, mode, charset, seed=seed)
 
 
+def _worker_ignores_stop_signals(worker_id):
+    """A loader worker leaves stopping to the trainer: Ctrl-C in a terminal and a scheduler's stop
+    (Slurm, ``kill -- -PGID``) signal the whole process group, and a worker killed under the trainer
+    makes Paddle raise in the middle of a step, before the trainer can save ``latest``. The worker
+    still ends when the trainer shuts the loader down, or when the trainer dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def end_loader_workers(timeout=10):
+    """Ends this process's loader workers. Training calls it when it leaves an epoch early (a stop
+    signal, an error): the workers ignore SIGTERM, which is also how Python's exit would end them."""
+    workers = [p for p in multiprocessing.active_children() if p.daemon]
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # Paddle's handler raises when a worker dies
+    try:
+        for p in workers:
+            p.kill()
+        for p in workers:
+            p.join(timeout)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
 def build_dataloader(config, mode, charset, seed=0):
     """A paddle.io.DataLoader over ``config[mode]`` whose batches come from ``collate``.
 
@@ -119,6 +144,7 @@ def build_dataloader(config, mode, charset, seed=0):
         # shared memory only matters between worker processes; some containers have a tiny /dev/shm
         use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)) and num_workers > 0,
         collate_fn=collate,
+        worker_init_fn=_worker_ignores_stop_signals if num_workers > 0 else None,
         return_list=True,
         # the in-process loader's prefetch thread can hold paddle's allocator lock while another
         # loader forks its workers, which then deadlock on it; without workers it buys nothing

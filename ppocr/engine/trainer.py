@@ -12,7 +12,7 @@ import paddle.nn.functional as F
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ppocr.config import dump_config
-from ppocr.data import build_dataloader
+from ppocr.data import build_dataloader, end_loader_workers
 from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.evaluator import evaluate
@@ -104,7 +104,10 @@ class Trainer:
         with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
             try:
                 self._train_epochs(stop, int(g.get("save_epoch_step", 1)))
-            except StopRequested as e:
+            except BaseException as e:
+                end_loader_workers()  # left mid-epoch, with its workers still waiting for batches
+                if not isinstance(e, StopRequested):
+                    raise
                 self._stop(e.args[0])
         if self.rank == 0:
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
