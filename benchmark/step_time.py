@@ -25,6 +25,8 @@ CONFIGS = ["configs/rec/demo_mv3_tps_bilstm_ctc.yml", "configs/rec/rec_mv3_tps_b
 def measure(config_path, steps, batch):
     """(seconds per training step, seconds per inference batch of 6) in this process."""
     sys.path.insert(0, REPO)
+    from ppocr.utils.cpu import prefer_fast_mkl
+    prefer_fast_mkl()  # as every tool does at start-up
     import numpy as np
     import paddle
 

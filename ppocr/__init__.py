@@ -1,13 +1,9 @@
 """ppocr: train, evaluate, export and serve STAR-Net and SPIN scene-text recognisers on PaddlePaddle.
 
 The public names are imported on first use, so ``import ppocr`` alone loads neither Paddle nor
-any model code; it only sets ``MKL_DEBUG_CPU_TYPE`` on AMD processors (ppocr/utils/cpu.py).
+any model code.
 """
 import importlib
-
-from ppocr.utils.cpu import prefer_fast_mkl
-
-prefer_fast_mkl()  # before Paddle's first matrix product (ppocr/utils/cpu.py)
 
 _PUBLIC = {
     "build_model": "ppocr.engine.components",

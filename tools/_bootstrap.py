@@ -1,6 +1,7 @@
 """Puts the repository root on ``sys.path``, so ``python tools/<tool>.py`` imports this checkout's
 ``ppocr`` without installing it, and gives the tool every core it may use (before Paddle loads and
-pins itself to one thread; ``OMP_NUM_THREADS`` overrides). Each tool does
+pins itself to one thread; ``OMP_NUM_THREADS`` overrides) and, on AMD processors, MKL's fast
+kernels (ppocr/utils/cpu.py; ``MKL_DEBUG_CPU_TYPE`` overrides). Each tool does
 ``import _bootstrap  # noqa: F401``: the folder of the script being run is on ``sys.path``, the
 package ``tools`` is not.
 """
@@ -15,6 +16,7 @@ if REPO_ROOT not in sys.path:
 # paddle warns on import about a missing ccache (only relevant when compiling custom ops)
 warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
 
-from ppocr.engine.threads import use_all_cores  # noqa: E402
+from ppocr.engine.threads import prefer_fast_mkl, use_all_cores  # noqa: E402
 
 use_all_cores()
+prefer_fast_mkl()

@@ -13,6 +13,8 @@ Example::
 """
 import os
 
+from ppocr.utils.cpu import prefer_fast_mkl  # noqa: F401  (the tools' other start-up setting)
+
 # the variables the compute libraries under Paddle read when they load
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 

@@ -5,8 +5,11 @@ AMD processor a slow generic path: on an AMD EPYC with AVX-512, one thread of a 
 ``paddle.matmul`` runs at 29 GFLOP/s, and at 82 with ``MKL_DEBUG_CPU_TYPE=5`` (the AVX2 kernels).
 Paddle's CPU convolutions are matrix products, so training runs about 4x (MobileNetV3) to 8x
 (ResNet34_vd) faster per step (doc/benchmark.md). MKL reads the variable at its first call, so
-setting it when ``ppocr`` is imported is early enough even after ``import paddle``, as long as no
-matrix product has run yet. Newer MKL releases ignore the variable; Intel processors are left alone.
+it must be set before the process's first matrix product; every tool does it at start-up
+(tools/_bootstrap.py), and a program using the library can call ``prefer_fast_mkl()`` first thing
+or export the variable. Importing ``ppocr`` does not set it: a process's numbers would then depend
+on whether it ran a product before the import (float32 sums round differently on each kernel path).
+Newer MKL releases ignore the variable; Intel processors are left alone.
 """
 import os
 

@@ -1,5 +1,5 @@
 """ppocr/utils/cpu.py: MKL's fast path is asked for on AMD processors only, never over the user's
-own setting, and importing ppocr does it before any matrix product."""
+own setting, and every tool does it at start-up, before any matrix product."""
 import subprocess
 import sys
 
@@ -23,8 +23,8 @@ def test_vendor_is_read_from_cpuinfo(tmp_path):
     assert cpu_vendor(str(tmp_path / "missing")) == ""
 
 
-def test_importing_ppocr_sets_it_on_this_machine():
-    code = "import os, ppocr; print(os.environ.get('MKL_DEBUG_CPU_TYPE'))"
+def test_every_tool_sets_it_at_start_up_on_this_machine():
+    code = "import os, sys; sys.path.insert(0, 'tools'); import _bootstrap; print(os.environ.get('MKL_DEBUG_CPU_TYPE'))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin"}, check=True).stdout.strip()
     assert out == ("5" if cpu_vendor() == "AuthenticAMD" else "None")
