@@ -35,6 +35,15 @@ def shipped_onnx(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def shipped_paddle_only(tmp_path_factory):
+    """A copy of the shipped STAR-Net's inference folder without ``inference.onnx``: Paddle's graph only."""
+    out = tmp_path_factory.mktemp("shipped_paddle_only") / "inference"
+    shutil.copytree(REPO_ROOT / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference", out,
+                    ignore=shutil.ignore_patterns("inference.onnx"))
+    return out
+
+
+@pytest.fixture(scope="session")
 def compat_dir():
     return COMPAT_DIR
 

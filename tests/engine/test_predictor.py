@@ -92,8 +92,8 @@ def test_an_input_of_another_kind_is_one_line_user_error(rec, item, expected):
     assert "\n" not in str(info.value)
 
 
-def test_paddle_backend_is_the_default_without_onnx_and_reads_the_same(rec):
-    paddle_rec = ppocr.TextRecognizer(SHIPPED, cpu_threads=2)
+def test_paddle_backend_is_the_default_without_onnx_and_reads_the_same(rec, shipped_paddle_only):
+    paddle_rec = ppocr.TextRecognizer(shipped_paddle_only, cpu_threads=2)
     assert paddle_rec.backend_name == "paddle"
     paths = [str(p) for p in SAMPLES]
     assert [t for t, _ in paddle_rec(paths)] == [t for t, _ in rec(paths)]

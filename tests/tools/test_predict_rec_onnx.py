@@ -17,8 +17,8 @@ def test_use_onnx_prints_what_paddle_inference_reads(shipped_onnx):
     assert [read[p] for p in paths] == [text for text, _ in expected]
 
 
-def test_use_onnx_without_the_file_is_one_line():
+def test_use_onnx_without_the_file_is_one_line(shipped_paddle_only):
     proc = run_tool("tools/infer/predict_rec.py", "--image_dir=./doc/imgs_words_en/word_1.png",
-                    f"--rec_model_dir={SHIPPED}", "--use_onnx=True", expect=2)
+                    f"--rec_model_dir={shipped_paddle_only}", "--use_onnx=True", expect=2)
     assert proc.stderr.strip().splitlines()[-1].startswith("error: backend 'onnxruntime' needs")
     assert "--onnx" in proc.stderr

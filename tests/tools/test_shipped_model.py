@@ -48,7 +48,7 @@ def samples():
 def test_shipped_inference_model_reads_the_bundled_samples():
     pairs = samples()
     assert len(pairs) >= 10 and all(os.path.isfile(p) for p, _ in pairs)
-    recognizer = TextRecognizer(str(SHIPPED_INFERENCE), cpu_threads=1)
+    recognizer = TextRecognizer(str(SHIPPED_INFERENCE), backend="paddle", cpu_threads=1)
     readings = recognizer([read_bytes(p) for p, _ in pairs])
     wrong = [(os.path.basename(p), label, text) for (p, label), (text, _) in zip(pairs, readings) if text != label]
     assert len(wrong) <= len(pairs) // 10, f"misread: {wrong}"
@@ -67,9 +67,17 @@ def test_shipped_inference_model_is_the_export_of_the_shipped_weights(exported):
     dygraph = build_postprocess(config, charset)(probs)
     images = [read_bytes(p) for p in paths]
     for model_dir in (exported, str(SHIPPED_INFERENCE)):
-        readings = TextRecognizer(model_dir, cpu_threads=1)(images)
+        readings = TextRecognizer(model_dir, backend="paddle", cpu_threads=1)(images)
         assert [t for t, _ in readings] == [t for t, _ in dygraph]
-        np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-4)
+        # oneDNN's float32 arithmetic moves the TPS grid by ~1e-7, which grid_sample on a sharp word
+        # turns into ~1e-4 of the rectified image (doc/differences.md): the scores agree to 1e-3, as
+        # the export parity of the trained model is held (doc/tools/export_model.md); other weights
+        # would change the scores by far more
+        np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-3)
+    # the shipped inference.onnx is the same model (tests/engine/test_onnx_export.py: within 1e-3)
+    readings = TextRecognizer(str(SHIPPED_INFERENCE), backend="onnxruntime", cpu_threads=1)(images)
+    assert [t for t, _ in readings] == [t for t, _ in dygraph]
+    np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-3)
 
 
 def test_predict_rec_seed_command_on_the_shipped_model():
