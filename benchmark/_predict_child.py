@@ -45,16 +45,17 @@ def project(spec):
             kwargs["backend"] = "paddle"
     rec = TextRecognizer(spec["model_dir"], **kwargs)
     arrays = [rec.preprocess(raw) for raw in word_images(spec["lmdb"], max(spec["batches"]))]
-    if spec["backend"] == "paddle" and all(hasattr(rec, a) for a in ("predictor", "input", "output")):
+    if hasattr(rec, "backend") and hasattr(rec.backend, "run"):  # the model alone, whatever the backend
+        run = rec.backend.run
+        timed = "backend.run(): input copy + run + output copy"
+    elif all(hasattr(rec, a) for a in ("predictor", "input", "output")):  # before the backends existed
         def run(batch):
             rec.input.copy_from_cpu(batch)
             rec.predictor.run()
             return rec.output.copy_to_cpu()
         timed = "input copy + predictor.run() + output copy"
-    else:  # another backend: its batch call (this includes the decoding of the output)
-        def run(batch):
-            return rec.run_batch(list(batch))
-        timed = "run_batch() (includes postprocessing)"
+    else:
+        raise RuntimeError("this checkout's TextRecognizer has neither .backend.run nor .predictor")
     return arrays, run, timed
 
 
