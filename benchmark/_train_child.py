@@ -27,6 +27,24 @@ def overrides(spec, save_dir):
     ]
 
 
+def lmdb_config(path, folder):
+    """``path`` with each dataset section reduced to the keys an LMDB set has (SPIN's config reads label
+    files, and the project rejects options a component does not have); the copy is written to ``folder``."""
+    import yaml
+
+    with open(path, encoding="utf-8") as f:
+        config = yaml.safe_load(f)
+    for mode in ("Train", "Eval"):
+        dataset = config[mode]["dataset"]
+        config[mode]["dataset"] = {"name": "LMDBDataSet", "data_dir": dataset.get("data_dir"),
+                                   "transforms": dataset["transforms"]}
+    os.makedirs(folder, exist_ok=True)
+    out = os.path.join(folder, "lmdb_" + os.path.basename(path))
+    with open(out, "w", encoding="utf-8") as f:
+        yaml.safe_dump(config, f, sort_keys=False)
+    return out
+
+
 class Batches:
     """Endless batches from a DataLoader; counts the wraps to a new epoch (a wrap restarts workers)."""
 
@@ -145,7 +163,7 @@ def project(spec, save_dir):
         sys.path.insert(0, os.path.join(root, "tools"))
         import _bootstrap  # noqa: F401  what tools/train.py imports first (it may set defaults)
     sys.path.insert(0, root)
-    argv = ["-c", spec["config"], "-o", *overrides(spec, save_dir)]
+    argv = ["-c", lmdb_config(spec["config"], save_dir), "-o", *overrides(spec, save_dir)]
     try:
         from ppocr.engine.program import setup
         config, _ = setup(argv, "train_speed")  # the path tools/train.py takes
