@@ -92,6 +92,8 @@ def export(args, library, config, out_dir, log_dir):
     if name in args.weights:
         opts.append(f"Global.pretrained_model={os.path.abspath(args.weights[name])}")
     cmd = [python, "tools/export_model.py", "-c", config, "-o", *opts]
+    if library == "project" and args.onnx_backend:
+        cmd.insert(4, "--onnx")  # the onnxruntime rows read the inference.onnx written beside the Paddle graph
     with open(os.path.join(log_dir, f"export_{library}_{name}.log"), "w") as log:
         try:
             proc = subprocess.run(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, timeout=args.timeout,
@@ -243,7 +245,7 @@ def main(argv=None):
     os.makedirs(log_dir, exist_ok=True)
     libraries = ["project"] + (["reference"] if args.reference else [])
     pythons = {"project": args.project_python, "reference": args.reference_python}
-    onnx = project_has_backend(args)
+    onnx = args.onnx_backend = project_has_backend(args)
     info = {"machine": h.machine(), "command": h.command_line(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
             "extra_env": args.env,
             "lmdb_command": make_lmdb(args.lmdb, max(args.rec_batch_num), args.project, args.project_python, args.seed),
