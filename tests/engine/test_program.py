@@ -41,3 +41,15 @@ def test_setup_merges_checks_and_logs_the_threads(capsys):
     assert "compute threads per process" in capsys.readouterr().out
     with pytest.raises(UserError, match="did you mean epoch_num"):
         setup(["-c", str(REPO / "configs" / "rec" / "rec_mv3_tps_bilstm_ctc.yml"), "-o", "Global.epoch_nun=3"], "test")
+
+
+@pytest.mark.parametrize("tool", ["gen_synth_data", "create_lmdb_dataset"])
+def test_the_data_tools_do_not_load_paddle(tool):
+    # their spawned workers re-import the tool: Paddle would cost each 0.5 GB and 2-3 s and
+    # print its OMP_NUM_THREADS warning once per worker
+    import subprocess
+    import sys
+
+    code = (f"import sys; sys.path.insert(0, 'tools'); import {tool}; "
+            "sys.exit('paddle' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
