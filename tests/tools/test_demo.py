@@ -48,10 +48,6 @@ def test_the_plan_renders_apart_fine_tunes_the_shipped_model_and_reads_the_sampl
     assert config["Train"]["dataset"]["data_dir"].rstrip("/").lstrip("./") == f"{demo.DATA}/training"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 14, open: the samples went back to the lower-case set because the shipped model (held-out "
-    "families 72/70/68 % lower/Title/UPPER) reads 8 of 11 of the mixed-case set; strict, so this "
-    "fails as soon as the samples hold every case again"))
 def test_the_bundled_samples_are_labelled_and_hold_every_case():
     labels = labels_of(str(REPO / "doc" / "imgs_words_en.txt"))
     assert len(labels) >= 10 and all((REPO / "doc" / "imgs_words_en" / name).is_file() for name in labels)
