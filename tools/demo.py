@@ -1,4 +1,4 @@
-"""The whole loop on synthetic words, in about three minutes on two CPU cores (``make demo``).
+"""The whole loop on synthetic words, in three to five minutes on two CPU cores (``make demo``).
 
     python tools/demo.py                      # what `make demo` runs after installing
     python tools/demo.py --train_num 12800    # a longer fine-tune
