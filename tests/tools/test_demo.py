@@ -5,8 +5,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
-
 from ppocr.config import load_config
 from ppocr.engine.demo_steps import labels_of, predictions_of
 
