@@ -23,6 +23,8 @@ import paddle.nn.functional as F
 logger = logging.getLogger("ppocr")
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "depthwise_conv.cc")
 FLAGS = ("-O3", "-fopenmp", "-march=native")
+LIBRARY = "ppocr_ops.so"
+BUILT_MARK = ".built"  # written after a build that loaded: the library beside it is complete
 
 
 def native_ops():
@@ -32,7 +34,7 @@ def native_ops():
     return _build()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _build():
     # built and loaded once per process: Paddle registers a custom operator once, and a second load
     # of the same library returns a module without it
@@ -43,23 +45,58 @@ def _build():
 
     with open(SOURCE, "rb") as f:
         source = f.read()
-    # one folder per source file (its path and text), flags and Paddle: two checkouts (or versions)
-    # never rebuild each other's library under a process that has it loaded (Paddle's own check
-    # compares the source's path too)
-    digest = hashlib.sha1(source + repr((SOURCE, FLAGS, paddle.__version__)).encode()).hexdigest()[:12]
+    # one folder per source file (its path and text), flags, Paddle and processor: two checkouts (or
+    # versions) never rebuild each other's library under a process that has it loaded (Paddle's own
+    # check compares the source's path too), and a home folder shared by machines of different
+    # processors never hands one a library built for another's instructions (-march=native)
+    key = repr((SOURCE, FLAGS, paddle.__version__, _cpu_flags())).encode()
+    digest = hashlib.sha1(source + key).hexdigest()[:12]
     build_dir = os.path.join(get_build_directory(), f"ppocr_ops_{digest}")
     os.makedirs(build_dir, exist_ok=True)
     try:
         # one build at a time: the processes of a distributed run all reach here together
         with open(os.path.join(build_dir, ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            built = _load_built(build_dir)
+            if built is not None:
+                return built
             with warnings.catch_warnings():  # "No ccache found": one build per checkout, nothing to cache
                 warnings.filterwarnings("ignore", message="No ccache found")
-                return load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
-                            extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
+                module = load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
+                              extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
+            with open(os.path.join(build_dir, BUILT_MARK), "w") as f:
+                f.write(LIBRARY + "\n")
+            return module
     except Exception as e:  # noqa: BLE001  (no compiler, no headers: Paddle's kernel still works)
         logger.warning("could not build the fast CPU depthwise convolution (%s); using Paddle's own, which is "
                        "slower", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        return None
+
+
+def _cpu_flags():
+    """The processor's instruction-set flags (Linux), '' where they cannot be read."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            return next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return ""
+
+
+def _load_built(build_dir):
+    """The library a finished build left in ``build_dir``, loaded without Paddle's ``load``, which
+    starts a ``setup.py`` under a new Python (about 3 s, at every process start) only to find it
+    up to date; None when there is no finished build or it does not load (then ``load`` runs)."""
+    library = os.path.join(build_dir, "ppocr_ops", LIBRARY)
+    if not (os.path.isfile(os.path.join(build_dir, BUILT_MARK)) and os.path.isfile(library)):
+        return None
+    try:
+        from paddle.utils.cpp_extension.extension_utils import (
+            _import_module_from_library,
+        )
+
+        module = _import_module_from_library("ppocr_ops", os.path.dirname(library), verbose=False)
+        return module if hasattr(module, "ppocr_depthwise_conv2d") else None
+    except Exception:  # noqa: BLE001  (a Paddle without this helper: the slow path still works)
         return None
 
 

@@ -1,12 +1,18 @@
 """ppocr/ops: the CPU depthwise convolution equals Paddle's (forward, input and weight gradients)
 for the strides and kernels MobileNetV3 uses, is what a depthwise layer runs in dygraph, and
 never reaches an exported graph."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import paddle
 import paddle.nn.functional as F
 import pytest
 
-from ppocr.ops import DepthwiseConv2D, depthwise_conv2d, native_ops
+from ppocr.ops import BUILT_MARK, DepthwiseConv2D, depthwise_conv2d, native_ops
+from tests.e2e import REPO
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +63,26 @@ def test_off_switch_and_non_cpu_inputs_use_paddles_operator(monkeypatch):
     monkeypatch.delenv("PPOCR_NATIVE_OPS")
     # switched back on, the same process still has the operator (it is loaded once, never twice)
     assert hasattr(native_ops(), "ppocr_depthwise_conv2d")
+
+
+def test_a_finished_build_loads_in_a_new_process_without_paddles_setup_run(ops):
+    """A new process loads the built library directly: Paddle's ``load`` (a ``setup.py`` under a new
+    Python, 3 s at every start) must not run. Without the build mark it must (a build in progress
+    or interrupted is never trusted)."""
+    probe = ("import paddle.utils.cpp_extension as c, ppocr.ops as o\n"
+             "def refuse(*a, **k):\n"
+             "    raise RuntimeError('load ran')\n"
+             "c.load = refuse\n"
+             "print('LOADED' if o.native_ops() is not None else 'NONE')\n")
+    run = lambda: subprocess.run([sys.executable, "-c", probe], check=False, cwd=REPO, capture_output=True, text=True,
+                                 timeout=120, env={**os.environ, "PPOCR_NATIVE_OPS": "1"})
+    proc = run()
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("LOADED"), proc.stdout + proc.stderr[-2000:]
+    mark = Path(ops.__file__).parents[1] / BUILT_MARK
+    assert mark.is_file()
+    mark.rename(mark.with_suffix(".moved"))
+    try:
+        proc = run()
+        assert proc.stdout.strip().endswith("NONE") and "load ran" in proc.stderr, proc.stdout + proc.stderr[-2000:]
+    finally:
+        mark.with_suffix(".moved").rename(mark)
