@@ -67,11 +67,16 @@ def install(plan):
     """Patch the library's seams so that ``plan`` fires at its points."""
     from ppocr.engine import checkpoint, trainer
 
-    stage, commit = checkpoint._stage, checkpoint._commit
+    stage, stage_copy, commit = checkpoint._stage, checkpoint._stage_copy, checkpoint._commit
     build_loss, build_dataloader = trainer.build_loss, trainer.build_dataloader
 
     def staged(path, obj):
         out = stage(path, obj)
+        plan.hit("checkpoint_write")
+        return out
+
+    def staged_copy(path, source):  # a checkpoint of the state just saved copies its files
+        out = stage_copy(path, source)
         plan.hit("checkpoint_write")
         return out
 
@@ -95,7 +100,7 @@ def install(plan):
         loader = build_dataloader(config, mode, charset, seed=seed)
         return HitEachBatch(loader, plan, "eval_batch") if mode == "Eval" else loader
 
-    checkpoint._stage, checkpoint._commit = staged, committed
+    checkpoint._stage, checkpoint._stage_copy, checkpoint._commit = staged, staged_copy, committed
     trainer.build_loss, trainer.build_dataloader = loss_then_fault, eval_loader_that_faults
 
 

@@ -12,6 +12,7 @@ unpickles: load only checkpoints you trust.
 import json
 import logging
 import os
+import shutil
 
 import paddle
 
@@ -29,18 +30,31 @@ def _strip(path):
     return path
 
 
-def save_checkpoint(prefix, model, optimizer=None, states=None):
-    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring)."""
+def save_checkpoint(prefix, model, optimizer=None, states=None, same_as=None):
+    """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring).
+
+    ``same_as``: the prefix of a checkpoint written from this very model and optimizer state (no
+    step since): its ``.pdparams`` and ``.pdopt`` are copied instead of serialised again (a SPIN
+    checkpoint is 600 MB: about 3 s of ``paddle.save``, a fraction of that to copy). Ignored when
+    those files are not there."""
     recover(prefix)
     _remove_orphans(prefix)
-    parts = [(".pdparams", model.state_dict())]
+    parts = [(".pdparams", model.state_dict)]
     if optimizer is not None:
-        parts.append((".pdopt", optimizer.state_dict()))
-    parts.append((".states", json.dumps(states or {}, indent=1).encode("utf-8")))
+        parts.append((".pdopt", optimizer.state_dict))
+    staged = []
+    for suffix, state in parts:
+        source = same_as + suffix if same_as else None
+        if source and os.path.isfile(source):
+            tmp = _stage_copy(prefix + suffix, source)
+        else:
+            tmp = _stage(prefix + suffix, state())
+        staged.append(tmp)
+    staged.append(_stage(prefix + ".states", json.dumps(states or {}, indent=1).encode("utf-8")))
+    suffixes = [suffix for suffix, _ in parts] + [".states"]
     # names relative to the journal's folder, so a moved output folder still recovers
-    staged = [[os.path.basename(_stage(prefix + suffix, obj)), os.path.basename(prefix + suffix)]
-              for suffix, obj in parts]
-    atomic_write_bytes(prefix + ".commit", json.dumps(staged).encode("utf-8"))
+    journal = [[os.path.basename(tmp), os.path.basename(prefix + suffix)] for tmp, suffix in zip(staged, suffixes)]
+    atomic_write_bytes(prefix + ".commit", json.dumps(journal).encode("utf-8"))
     recover(prefix)
 
 
@@ -51,6 +65,13 @@ def _stage(path, obj):
         atomic_write_bytes(tmp, obj)
     else:
         atomic_save(obj, tmp, paddle.save)
+    return tmp
+
+
+def _stage_copy(path, source):
+    """Stage a byte copy of ``source`` (a file of another checkpoint) as ``path``'s next version."""
+    tmp = path + ".staged"
+    atomic_save(source, tmp, shutil.copyfile)
     return tmp
 
 

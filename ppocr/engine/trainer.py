@@ -100,6 +100,7 @@ class Trainer:
         self.smooth = collections.deque(maxlen=int(g.get("log_smooth_window", 20)))
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = 0
+        self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
         self.net.train()
         with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
             try:
@@ -239,7 +240,11 @@ class Trainer:
         lr_cfg = self.config["Optimizer"].get("lr") or {}
         states = {**self.states, "lr_schedule": self._schedule(),
                   "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
-        save_checkpoint(os.path.join(self.save_dir, name), self.model, self.optimizer, states)
+        prefix = os.path.join(self.save_dir, name)
+        step, last = self._last_save
+        same_as = last if step == self.states["global_step"] else None  # no step since: the same weights
+        save_checkpoint(prefix, self.model, self.optimizer, states, same_as=same_as)
+        self._last_save = (self.states["global_step"], prefix)
         self.files_written += 3
 
     def _append_log(self, record):

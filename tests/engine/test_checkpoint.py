@@ -3,6 +3,7 @@ old checkpoint or, once recovered, the new one, never a mix; damaged or ill-fitt
 one-line errors; the test-side fault plan (tests/fault.py) parses strictly."""
 import json
 import os
+from pathlib import Path
 
 import paddle
 import pytest
@@ -141,3 +142,59 @@ def test_fault_plan_reads_several_points():
                                                                    "eval_batch": (1, "SIGTERM")}
     plan.hit("train_step")  # not planned: nothing happens
     assert json.dumps(plan.counts) == "{}"
+
+
+def test_a_checkpoint_of_the_same_state_copies_the_files_instead_of_serialising(old_and_new, monkeypatch):
+    prefix, model, optimizer, _ = old_and_new
+    best = os.path.join(os.path.dirname(prefix), "best_accuracy")
+    save_checkpoint(best, model, optimizer, {"global_step": 2, "name": "best"})
+    monkeypatch.setattr(checkpoint.paddle, "save", lambda *a, **k: pytest.fail("serialised again"))
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2}, same_as=best)
+    for suffix in (".pdparams", ".pdopt"):
+        assert Path(prefix + suffix).read_bytes() == Path(best + suffix).read_bytes(), suffix
+    assert read_states(prefix) == {"global_step": 2}
+    fresh = _model()
+    load_checkpoint(prefix, fresh, None)
+    assert all(paddle.equal_all(a, b) for a, b in zip(fresh.parameters(), model.parameters()))
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_crash_while_copying_leaves_the_old_checkpoint(old_and_new, n, monkeypatch):
+    prefix, model, optimizer, old = old_and_new
+    best = os.path.join(os.path.dirname(prefix), "best_accuracy")
+    save_checkpoint(best, model, optimizer, {"global_step": 2})
+    _crash_at(monkeypatch, "_stage_copy", n)
+    with pytest.raises(Crash):
+        save_checkpoint(prefix, model, optimizer, {"global_step": 2}, same_as=best)
+    monkeypatch.undo()
+    load_checkpoint(prefix, _model(), None)
+    assert _files(prefix) == old and read_states(prefix) == {"global_step": 1}
+
+
+def test_training_serialises_a_state_once_however_many_checkpoints_name_it(tmp_path, monkeypatch):
+    """An evaluation at the last step of an epoch writes best_accuracy and latest, then the epoch's
+    end writes latest and iter_epoch_1: four checkpoints of one state, serialised once."""
+    from ppocr.config import merge_config
+    from ppocr.engine.trainer import Trainer
+    from ppocr.synth import generate
+    from tests.e2e import REPO
+
+    generate(8, seed=31, lmdb_dir=str(tmp_path / "train"))
+    generate(4, seed=32, lmdb_dir=str(tmp_path / "val"))
+    save_dir = tmp_path / "out"
+    opts = {"Global.use_gpu": False, "Global.save_model_dir": save_dir, "Global.epoch_num": 1,
+            "Global.eval_batch_step": "[0,2]", "Global.save_epoch_step": 1, "Global.pretrained_model": "",
+            "Train.dataset.data_dir": tmp_path / "train", "Eval.dataset.data_dir": tmp_path / "val",
+            "Train.loader.batch_size_per_card": 4, "Train.loader.num_workers": 0,
+            "Eval.loader.batch_size_per_card": 4, "Eval.loader.num_workers": 0}
+    config = merge_config(str(REPO / "configs" / "rec" / "demo_mv3_tps_bilstm_ctc.yml"),
+                          [f"{k}={v}" for k, v in opts.items()])
+    serialised, original = [], checkpoint.paddle.save
+    monkeypatch.setattr(checkpoint.paddle, "save", lambda obj, path, *a, **k: serialised.append(path) or original(obj, path, *a, **k))
+    Trainer(config).train()
+    assert len(serialised) == 2, serialised  # .pdparams and .pdopt of best_accuracy
+    for name in ("latest", "iter_epoch_1"):
+        for suffix in (".pdparams", ".pdopt"):
+            assert (save_dir / (name + suffix)).read_bytes() == (save_dir / ("best_accuracy" + suffix)).read_bytes()
+    assert json.loads((save_dir / "latest.states").read_text())["epoch"] == 2  # the states are each checkpoint's own
+    assert json.loads((save_dir / "best_accuracy.states").read_text())["epoch"] == 1
