@@ -8,7 +8,8 @@ decides. Probabilities: the decisive classifier (std 30) turns float32 rounding 
 into probability changes of 1e-2 between any two correct backends (Paddle inference differs from
 its own dygraph model by 1.3e-2 on MobileNetV3, and with oneDNN on and off by 1.8e-2), so on those
 weights onnxruntime must stay within twice Paddle inference's distance to the dygraph model (or
-1e-3); on the shipped trained model, whose probabilities are well conditioned, within 1e-3. The three exports are made
+1e-3); on the shipped trained model, onnxruntime must stay as close to the weights' own output as
+Paddle inference does (or within 1e-3), reading the same strings. The three exports are made
 once (a module fixture), on seven images.
 """
 import sys
@@ -22,6 +23,7 @@ import pytest
 from ppocr import build_model, load_config
 from ppocr.config import merge_config
 from ppocr.config_check import check_config
+from ppocr.engine.checkpoint import load_weights
 from ppocr.engine.export import export
 from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
 from ppocr.engine.predictor import TextRecognizer
@@ -86,15 +88,27 @@ def test_onnx_reads_what_paddle_inference_reads(exported):
                 assert read == want, f"{stem} batch {batch}, {path.name}: onnxruntime {read!r}, paddle {want!r}"
 
 
-def test_onnx_probabilities_of_the_shipped_model_within_1e3(shipped_onnx):
+def test_onnx_reads_the_shipped_model_as_its_weights_do(shipped_onnx):
+    """onnxruntime on the shipped export against the shipped weights in dygraph (the model itself):
+    the same string on every sample at every batch, and probabilities no further from the model than
+    Paddle inference's own (default, oneDNN) graph is, or 1e-3. (Stage 4's weights: onnxruntime
+    1.1e-3 from the model, Paddle with oneDNN 3.8e-3 to 4.6e-3, without 1.9e-4, on an ambiguous frame near 0.3.)"""
     paddle_rec = TextRecognizer(shipped_onnx, backend="paddle", cpu_threads=2)
     onnx_rec = TextRecognizer(shipped_onnx, backend="onnxruntime", cpu_threads=2)
     images = [paddle_rec.prepare(path) for path in sorted((REPO / "doc" / "imgs_words_en").glob("*.png"))]
+    config = load_config(str(REPO / "configs" / "rec" / "pretrain_mv3_tps_bilstm_ctc.yml"))
+    model = build_model(config)
+    load_weights(model, str(REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "best_accuracy"))
+    model.eval()
+    with paddle.no_grad():
+        weights = model(paddle.to_tensor(np.stack(images))).numpy()
     for batch in BATCHES:
         expected = probabilities(paddle_rec.backend, images, batch)
-        diff = float(np.abs(expected - probabilities(onnx_rec.backend, images, batch)).max())
-        print(f"shipped model batch {batch}: max |onnxruntime - paddle| = {diff:.1e}")
-        assert diff <= PROB_TOLERANCE
+        got = probabilities(onnx_rec.backend, images, batch)
+        diff, spread = float(np.abs(got - weights).max()), float(np.abs(expected - weights).max())
+        print(f"shipped model batch {batch}: max |onnxruntime - model| = {diff:.1e}, |paddle - model| = {spread:.1e}")
+        assert diff <= max(PROB_TOLERANCE, spread), f"batch {batch}: {diff} (Paddle inference's own distance {spread})"
+        assert (got.argmax(2) == expected.argmax(2)).all() and (got.argmax(2) == weights.argmax(2)).all()
         assert (expected.argmax(2) != 0).any(axis=1).all()  # every sample reads some characters: not a blank model
 
 
