@@ -34,9 +34,9 @@ def save_checkpoint(prefix, model, optimizer=None, states=None, same_as=None):
     """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring).
 
     ``same_as``: the prefix of a checkpoint written from this very model and optimizer state (no
-    step since): its ``.pdparams`` and ``.pdopt`` are copied instead of serialised again (a SPIN
-    checkpoint is 600 MB: about 3 s of ``paddle.save``, a fraction of that to copy). Ignored when
-    those files are not there."""
+    step since): its ``.pdparams`` and ``.pdopt`` are linked (or copied) instead of serialised again (a SPIN
+    checkpoint is 600 MB: about 3 s of ``paddle.save``, 0.6-0.8 s to copy, nothing to link).
+    Ignored when those files are not there."""
     recover(prefix)
     _remove_orphans(prefix)
     parts = [(".pdparams", model.state_dict)]
@@ -69,9 +69,18 @@ def _stage(path, obj):
 
 
 def _stage_copy(path, source):
-    """Stage a byte copy of ``source`` (a file of another checkpoint) as ``path``'s next version."""
+    """Stage ``source`` (a file of another checkpoint of this state) as ``path``'s next version: a
+    hard link where the file system allows one (no bytes written: both names share the file until
+    either is rewritten, which always replaces the name, never the file), else a byte copy."""
     tmp = path + ".staged"
-    atomic_save(source, tmp, shutil.copyfile)
+    try:
+        os.remove(tmp)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, tmp)
+    except OSError:  # another device, or a file system without hard links
+        atomic_save(source, tmp, shutil.copyfile)
     return tmp
 
 
@@ -109,6 +118,11 @@ def _commit(tmp, final):
         os.replace(tmp, final)
     except FileNotFoundError:
         return False
+    try:  # a link to the file it replaces (a checkpoint rewritten at the same step): rename left both names
+        if os.path.samefile(tmp, final):
+            os.remove(tmp)
+    except FileNotFoundError:
+        pass
     return True
 
 

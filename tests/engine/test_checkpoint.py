@@ -158,6 +158,50 @@ def test_a_checkpoint_of_the_same_state_copies_the_files_instead_of_serialising(
     assert all(paddle.equal_all(a, b) for a, b in zip(fresh.parameters(), model.parameters()))
 
 
+def test_a_linked_checkpoint_keeps_its_bytes_when_the_other_name_is_rewritten(old_and_new):
+    """latest of best_accuracy's state shares its files; the next best_accuracy (another state)
+    replaces the name, so latest still holds, and loads, the state it was written with."""
+    prefix, model, optimizer, _ = old_and_new
+    best = os.path.join(os.path.dirname(prefix), "best_accuracy")
+    save_checkpoint(best, model, optimizer, {"global_step": 2})
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2}, same_as=best)
+    assert all(os.path.samefile(prefix + s, best + s) for s in (".pdparams", ".pdopt"))
+    written = _files(prefix)
+    weights = [p.numpy().copy() for p in model.parameters()]
+    _step(model, optimizer)
+    save_checkpoint(best, model, optimizer, {"global_step": 3})
+    assert _files(prefix) == written and _files(best)[".pdparams"] != written[".pdparams"]
+    fresh = _model()
+    load_checkpoint(prefix, fresh, None)
+    assert all((p.numpy() == w).all() for p, w in zip(fresh.parameters(), weights))
+
+
+def test_without_hard_links_the_files_are_copied(old_and_new, monkeypatch):
+    prefix, model, optimizer, _ = old_and_new
+    best = os.path.join(os.path.dirname(prefix), "best_accuracy")
+    save_checkpoint(best, model, optimizer, {"global_step": 2})
+
+    def no_links(*_):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(checkpoint.os, "link", no_links)
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2}, same_as=best)
+    for suffix in (".pdparams", ".pdopt"):
+        assert not os.path.samefile(prefix + suffix, best + suffix)
+        assert Path(prefix + suffix).read_bytes() == Path(best + suffix).read_bytes()
+
+
+def test_a_checkpoint_rewritten_at_the_same_step_leaves_no_staged_file(old_and_new):
+    """The epoch's end writes latest again right after an evaluation wrote it (same_as itself)."""
+    prefix, model, optimizer, _ = old_and_new
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2})
+    written = _files(prefix)
+    save_checkpoint(prefix, model, optimizer, {"global_step": 2, "epoch": 2}, same_as=prefix)
+    assert sorted(os.listdir(os.path.dirname(prefix))) == ["latest" + s for s in (".pdopt", ".pdparams", ".states")]
+    assert {s: b for s, b in _files(prefix).items() if s != ".states"} == {s: written[s] for s in (".pdparams", ".pdopt")}
+    assert read_states(prefix) == {"global_step": 2, "epoch": 2}
+
+
 @pytest.mark.parametrize("n", [1, 2])
 def test_crash_while_copying_leaves_the_old_checkpoint(old_and_new, n, monkeypatch):
     prefix, model, optimizer, old = old_and_new
