@@ -18,7 +18,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     packages=find_packages(include=["ppocr", "ppocr.*"]),
-    package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt", "synth/*.txt"]},
+    package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt", "synth/*.txt", "ops/*.cc"]},
     python_requires=">=3.9",
     install_requires=requirements,
     extras_require={"test": ["pytest", "pytest-timeout", *ONNX, *SERVE], "onnx": ONNX, "serve": SERVE},

@@ -1,15 +1,17 @@
 """CPU kernels of this project, compiled on first use with Paddle's C++ extension tooling.
 
 Paddle 3.3's CPU depthwise convolution (forward and, worse, backward) is the largest cost of
-training MobileNetV3 on a CPU; ``depthwise_conv.cc`` computes the same convolution with
-vectorised loops over (image, channel) planes. It is used in dygraph on the CPU only: on a GPU,
-in an exported graph (oneDNN's kernel serves inference) and wherever it cannot be built (no
-C++ compiler), Paddle's own operator runs, after one warning. ``PPOCR_NATIVE_OPS=0`` turns it off.
+training MobileNetV3 on a CPU; ``kernels.cc`` computes the same convolution with vectorised
+loops over (image, channel) planes, and MobileNetV3's hard-swish activation over all the cores
+(Paddle's runs on one, its backward 2-3x slower than its forward). They are used in dygraph on the CPU only: on a GPU, in an exported graph (oneDNN's
+kernels serve inference) and wherever they cannot be built (no C++ compiler), Paddle's own
+operators run, after one warning. ``PPOCR_NATIVE_OPS=0`` turns them off.
 
 Example::
 
-    from ppocr.ops import depthwise_conv2d
+    from ppocr.ops import depthwise_conv2d, hardswish
     y = depthwise_conv2d(x, weight, stride=(2, 1), padding=(1, 1))   # = F.conv2d(..., groups=C)
+    z = hardswish(y)                                                  # = F.hardswish(y)
 """
 import fcntl
 import functools
@@ -21,7 +23,8 @@ import paddle
 import paddle.nn.functional as F
 
 logger = logging.getLogger("ppocr")
-SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "depthwise_conv.cc")
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernels.cc")
+OPS = ("ppocr_depthwise_conv2d", "ppocr_hardswish")
 FLAGS = ("-O3", "-fopenmp", "-march=native")
 LIBRARY = "ppocr_ops.so"
 BUILT_MARK = ".built"  # written after a build that loaded: the library beside it is complete
@@ -68,8 +71,8 @@ def _build():
                 f.write(LIBRARY + "\n")
             return module
     except Exception as e:  # noqa: BLE001  (no compiler, no headers: Paddle's kernel still works)
-        logger.warning("could not build the fast CPU depthwise convolution (%s); using Paddle's own, which is "
-                       "slower", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        logger.warning("could not build the fast CPU kernels (depthwise convolution, hard-swish): %s; "
+                       "using Paddle's own, which are slower", str(e).splitlines()[0] if str(e) else type(e).__name__)
         return None
 
 
@@ -95,7 +98,7 @@ def _load_built(build_dir):
         )
 
         module = _import_module_from_library("ppocr_ops", os.path.dirname(library), verbose=False)
-        return module if hasattr(module, "ppocr_depthwise_conv2d") else None
+        return module if all(hasattr(module, op) for op in OPS) else None
     except Exception:  # noqa: BLE001  (a Paddle without this helper: the slow path still works)
         return None
 
@@ -109,6 +112,16 @@ def depthwise_conv2d(x, weight, stride, padding, bias=None):
             out = ops.ppocr_depthwise_conv2d(x, weight, list(stride), list(padding))
             return out if bias is None else out + bias.reshape([1, -1, 1, 1])
     return F.conv2d(x, weight, bias=bias, stride=list(stride), padding=list(padding), groups=weight.shape[0])
+
+
+def hardswish(x):
+    """``F.hardswish(x)`` (Paddle's threshold 6, scale 6, offset 3), on the CPU kernel in dygraph when
+    it is available."""
+    if paddle.in_dynamic_mode() and x.place.is_cpu_place() and x.dtype == paddle.float32:
+        ops = native_ops()
+        if ops is not None:
+            return ops.ppocr_hardswish(x)
+    return F.hardswish(x)
 
 
 class DepthwiseConv2D(paddle.nn.Conv2D):

@@ -9,7 +9,7 @@ resolution: its down-sampling blocks stride (2, 1), and a final 2x2 max pool giv
 import paddle.nn.functional as F
 from paddle import nn
 
-from ppocr.ops import DepthwiseConv2D
+from ppocr.ops import DepthwiseConv2D, hardswish
 from ppocr.registry import BACKBONES
 
 # kernel, expansion width, output width, squeeze-excite, activation, stride (an index into
@@ -47,7 +47,7 @@ _SMALL = [
 # block table, last 1x1 conv width, default strides
 _MODELS = {"large": (_LARGE, 960, [1, 2, 2, 2]), "small": (_SMALL, 576, [2, 2, 2, 2])}
 _SCALES = (0.35, 0.5, 0.75, 1.0, 1.25)
-_ACTIVATIONS = {"relu": F.relu, "hardswish": F.hardswish, None: None}
+_ACTIVATIONS = {"relu": F.relu, "hardswish": hardswish, None: None}
 
 
 def make_divisible(value, divisor=8):

@@ -1,9 +1,10 @@
-// Depthwise 2-D convolution on the CPU (NCHW, float32, no dilation), forward and backward.
+// CPU kernels for training MobileNetV3 in dygraph (float32, NCHW), forward and backward, split
+// over the cores with OpenMP: the depthwise convolution and the hard-swish activation.
 //
-// Paddle 3.3's own CPU depthwise kernel runs at about 1.5 GFLOP/s (its backward at well under
-// that), which made it the largest cost of training MobileNetV3 on a CPU. These loops keep the
-// innermost loop contiguous along a row, so the compiler vectorises it, and split the work over
-// (image, channel) planes with OpenMP. The arithmetic is the convolution's own:
+// Depthwise convolution (no dilation). Paddle 3.3's own CPU kernel runs at about 1.5 GFLOP/s (its
+// backward at well under that), which made it the largest cost of training MobileNetV3 on a CPU.
+// These loops keep the innermost loop contiguous along a row, so the compiler vectorises it, and
+// split the work over (image, channel) planes. The arithmetic is the convolution's own:
 //   out[n, c, oh, ow] = sum_{kh, kw} x[n, c, oh * sh - ph + kh, ow * sw - pw + kw] * w[c, 0, kh, kw]
 #include <omp.h>
 
@@ -117,35 +118,41 @@ std::vector<paddle::Tensor> DepthwiseBackward(const paddle::Tensor& x, const pad
       }
     }
   }
-  // the weight gradient of a channel sums over its images and positions (channels are independent)
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < g.c; ++c) {
-    float* k = gw + c * g.kh * g.kw;
-    for (int64_t n = 0; n < g.n; ++n) {
-      const int64_t plane = n * g.c + c;
-      const float* src = in + plane * g.h * g.w;
-      const float* gsrc = go + plane * g.oh * g.ow;
+  // the weight gradient of a channel sums over its images and positions (channels are independent);
+  // each tap accumulates a row-wide vector of partial sums over every image and row (vertical adds,
+  // which vectorise), reduced to one number once at the end: rows are short (the width of a text
+  // line's feature map, 25-100), and a horizontal sum per row cost more than the row's products
+#pragma omp parallel
+  {
+    std::vector<float> acc(static_cast<size_t>(g.ow));
+#pragma omp for schedule(static)
+    for (int64_t c = 0; c < g.c; ++c) {
       for (int64_t i = 0; i < g.kh; ++i) {
         for (int64_t j = 0; j < g.kw; ++j) {
           int64_t first, last;
           column_range(g, j, &first, &last);
-          double acc = 0.0;
-          for (int64_t y = 0; y < g.oh; ++y) {
-            const int64_t iy = y * g.sh - g.ph + i;
-            if (iy < 0 || iy >= g.h) continue;
-            const float* s = src + iy * g.w - g.pw + j;
-            const float* grow = gsrc + y * g.ow;
-            float part = 0.f;
-            if (g.sw == 1) {
-#pragma omp simd reduction(+ : part)
-              for (int64_t x0 = first; x0 <= last; ++x0) part += grow[x0] * s[x0];
-            } else {
-#pragma omp simd reduction(+ : part)
-              for (int64_t x0 = first; x0 <= last; ++x0) part += grow[x0] * s[x0 * g.sw];
+          std::fill(acc.begin(), acc.end(), 0.f);
+          float* a = acc.data();
+          for (int64_t n = 0; n < g.n; ++n) {
+            const int64_t plane = n * g.c + c;
+            const float* src = in + plane * g.h * g.w - g.pw + j;
+            const float* gsrc = go + plane * g.oh * g.ow;
+            for (int64_t y = 0; y < g.oh; ++y) {
+              const int64_t iy = y * g.sh - g.ph + i;
+              if (iy < 0 || iy >= g.h) continue;
+              const float* s = src + iy * g.w;
+              const float* grow = gsrc + y * g.ow;
+              if (g.sw == 1) {
+#pragma omp simd
+                for (int64_t x0 = first; x0 <= last; ++x0) a[x0] += grow[x0] * s[x0];
+              } else {
+                for (int64_t x0 = first; x0 <= last; ++x0) a[x0] += grow[x0] * s[x0 * g.sw];
+              }
             }
-            acc += part;
           }
-          k[i * g.kw + j] += static_cast<float>(acc);
+          double total = 0.0;
+          for (int64_t x0 = first; x0 <= last; ++x0) total += a[x0];
+          gw[c * g.kh * g.kw + i * g.kw + j] = static_cast<float>(total);
         }
       }
     }
@@ -177,3 +184,55 @@ PD_BUILD_GRAD_OP(ppocr_depthwise_conv2d)
     .Outputs({paddle::Grad("X"), paddle::Grad("W")})
     .Attrs({"strides: std::vector<int>", "paddings: std::vector<int>"})
     .SetKernelFn(PD_KERNEL(DepthwiseBackward));
+
+// Hard-swish: Howard et al., "Searching for MobileNetV3" (ICCV 2019), Sec. 5.2,
+// h-swish(x) = x * ReLU6(x + 3) / 6. Paddle 3.3's CPU kernels for it run on one core (its
+// backward 2-3x slower than its forward); MobileNetV3's later blocks apply it to every expanded
+// feature map. The arithmetic, including the gradient at the kinks, is Paddle's own (threshold 6,
+// scale 6, offset 3): d/dx = 0 for x + 3 <= 0, (2x + 3) / 6 between, 1 for x + 3 >= 6.
+
+std::vector<paddle::Tensor> HardswishForward(const paddle::Tensor& x) {
+  PD_CHECK(x.is_cpu() && x.dtype() == paddle::DataType::FLOAT32, "hardswish: CPU float32 only");
+  auto out = paddle::empty(x.shape(), paddle::DataType::FLOAT32, paddle::CPUPlace());
+  const float* in = x.data<float>();
+  float* o = out.data<float>();
+  const int64_t size = x.numel();
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < size; ++i) {
+    const float v = in[i];
+    o[i] = v * std::min(std::max(v + 3.f, 0.f), 6.f) / 6.f;
+  }
+  return {out};
+}
+
+std::vector<paddle::Tensor> HardswishBackward(const paddle::Tensor& x, const paddle::Tensor& grad_out) {
+  auto grad_x = paddle::empty(x.shape(), paddle::DataType::FLOAT32, paddle::CPUPlace());
+  const float* in = x.data<float>();
+  const float* go = grad_out.data<float>();
+  float* gx = grad_x.data<float>();
+  const int64_t size = x.numel();
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < size; ++i) {
+    const float v = in[i];
+    const float shifted = v + 3.f;
+    const float slope = shifted < 6.f ? (shifted > 0.f ? (2.f * v + 3.f) / 6.f : 0.f) : 1.f;
+    gx[i] = go[i] * slope;
+  }
+  return {grad_x};
+}
+
+std::vector<std::vector<int64_t>> HardswishInferShape(const std::vector<int64_t>& x) { return {x}; }
+
+std::vector<paddle::DataType> HardswishInferDtype(const paddle::DataType& x) { return {x}; }
+
+PD_BUILD_OP(ppocr_hardswish)
+    .Inputs({"X"})
+    .Outputs({"Out"})
+    .SetKernelFn(PD_KERNEL(HardswishForward))
+    .SetInferShapeFn(PD_INFER_SHAPE(HardswishInferShape))
+    .SetInferDtypeFn(PD_INFER_DTYPE(HardswishInferDtype));
+
+PD_BUILD_GRAD_OP(ppocr_hardswish)
+    .Inputs({"X", paddle::Grad("Out")})
+    .Outputs({paddle::Grad("X")})
+    .SetKernelFn(PD_KERNEL(HardswishBackward));

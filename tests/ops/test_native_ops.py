@@ -1,6 +1,6 @@
-"""ppocr/ops: the CPU depthwise convolution equals Paddle's (forward, input and weight gradients)
-for the strides and kernels MobileNetV3 uses, is what a depthwise layer runs in dygraph, and
-never reaches an exported graph."""
+"""ppocr/ops: the CPU depthwise convolution and hard-swish equal Paddle's (forward and gradients)
+for the shapes MobileNetV3 uses, are what its layers run in dygraph, and never reach an
+exported graph."""
 import os
 import subprocess
 import sys
@@ -11,7 +11,14 @@ import paddle
 import paddle.nn.functional as F
 import pytest
 
-from ppocr.ops import BUILT_MARK, DepthwiseConv2D, depthwise_conv2d, native_ops
+from ppocr.modeling.backbones.rec_mobilenet_v3 import ConvBNLayer
+from ppocr.ops import (
+    BUILT_MARK,
+    DepthwiseConv2D,
+    depthwise_conv2d,
+    hardswish,
+    native_ops,
+)
 from tests.e2e import REPO
 
 
@@ -36,6 +43,52 @@ def test_equals_paddles_convolution_and_its_gradients(ops, kernel, stride):
     np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-5, atol=1e-5)
     for got, want in zip(grads, expected_grads):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=2e-5)
+
+
+def test_weight_gradient_of_a_training_batch_of_text_lines(ops):
+    """A batch of 32 feature maps 2 high and 50 wide (MobileNetV3's last blocks): each tap's weight
+    gradient sums 3,200 products per channel."""
+    rng = np.random.default_rng(7)
+    x = paddle.to_tensor(rng.normal(size=(32, 12, 2, 50)).astype("float32"), stop_gradient=False)
+    w = paddle.to_tensor(rng.normal(size=(12, 1, 5, 5)).astype("float32"), stop_gradient=False)
+    expected = F.conv2d(x, w, padding=[2, 2], groups=12)
+    grad = paddle.to_tensor(rng.normal(size=expected.shape).astype("float32"))
+    want = paddle.grad(expected, [w], grad)[0].numpy()
+    got = paddle.grad(ops.ppocr_depthwise_conv2d(x, w, [1, 1], [2, 2]), [w], grad)[0].numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
+
+
+def test_hardswish_equals_paddles_and_its_gradient_at_the_kinks(ops):
+    kinks = np.array([-3.0, 0.0, 3.0, -3.0001, -2.9999, 2.9999, 3.0001, -1.5], dtype="float32")
+    values = np.concatenate([kinks, np.random.default_rng(3).normal(scale=4.0, size=496).astype("float32")])
+    x = paddle.to_tensor(values.reshape(4, 2, 7, 9), stop_gradient=False)
+    grad = paddle.to_tensor(np.random.default_rng(4).normal(size=x.shape).astype("float32"))
+    expected = F.hardswish(x)
+    out = ops.ppocr_hardswish(x)
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+    np.testing.assert_allclose(paddle.grad(out, [x], grad)[0].numpy(), paddle.grad(expected, [x], grad)[0].numpy(),
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_mobilenet_layers_run_the_hardswish_kernel_in_dygraph_and_paddles_in_a_static_graph(ops, monkeypatch,
+                                                                                              tmp_path):
+    layer = ConvBNLayer(4, 6, 1, act="hardswish")
+    x = paddle.rand([2, 4, 3, 5]) * 8 - 4
+    calls = []
+    original = ops.ppocr_hardswish
+    monkeypatch.setattr(ops, "ppocr_hardswish", lambda *a: calls.append(1) or original(*a))
+    layer.eval()
+    y = layer(x)
+    assert calls
+    np.testing.assert_allclose(y.numpy(), F.hardswish(layer.bn(layer.conv(x))).numpy(), rtol=1e-6, atol=1e-6)
+    spec = [paddle.static.InputSpec([None, 4, 3, 5], "float32", "x")]
+    paddle.jit.save(paddle.jit.to_static(layer, input_spec=spec, full_graph=True), str(tmp_path / "m"))
+    graph = (tmp_path / "m.json").read_text()
+    assert "ppocr_hardswish" not in graph and "hardswish" in graph
+    monkeypatch.setenv("PPOCR_NATIVE_OPS", "0")
+    calls.clear()
+    np.testing.assert_allclose(hardswish(x).numpy(), F.hardswish(x).numpy())
+    assert not calls
 
 
 def test_the_layer_runs_the_fast_kernel_in_dygraph_and_paddles_in_a_static_graph(ops, monkeypatch, tmp_path):
