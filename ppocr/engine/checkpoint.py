@@ -34,9 +34,9 @@ def save_checkpoint(prefix, model, optimizer=None, states=None, same_as=None):
     """Write ``prefix.{pdparams,pdopt,states}`` as one unit (see the module docstring).
 
     ``same_as``: the prefix of a checkpoint written from this very model and optimizer state (no
-    step since): its ``.pdparams`` and ``.pdopt`` are linked (or copied) instead of serialised again (a SPIN
-    checkpoint is 600 MB: about 3 s of ``paddle.save``, 0.6-0.8 s to copy, nothing to link).
-    Ignored when those files are not there."""
+    step since): its ``.pdparams`` and ``.pdopt`` are linked (or copied) instead of serialised
+    again (a SPIN checkpoint is 600 MB: about 3 s of ``paddle.save``, 0.6-0.8 s to copy, nothing to
+    link). Ignored when those files are not there."""
     recover(prefix)
     _remove_orphans(prefix)
     parts = [(".pdparams", model.state_dict)]

@@ -3,9 +3,10 @@
 Paddle 3.3's CPU depthwise convolution (forward and, worse, backward) is the largest cost of
 training MobileNetV3 on a CPU; ``kernels.cc`` computes the same convolution with vectorised
 loops over (image, channel) planes, and MobileNetV3's hard-swish activation over all the cores
-(Paddle's runs on one, its backward 2-3x slower than its forward). They are used in dygraph on the CPU only: on a GPU, in an exported graph (oneDNN's
-kernels serve inference) and wherever they cannot be built (no C++ compiler), Paddle's own
-operators run, after one warning. ``PPOCR_NATIVE_OPS=0`` turns them off.
+(Paddle's runs on one, its backward 2-3x slower than its forward). They are used in dygraph on
+the CPU only: on a GPU, in an exported graph (oneDNN's kernels serve inference) and wherever
+they cannot be built (no C++ compiler), Paddle's own operators run, after one warning.
+``PPOCR_NATIVE_OPS=0`` turns them off.
 
 Example::
 
@@ -106,22 +107,25 @@ def _load_built(build_dir):
 def depthwise_conv2d(x, weight, stride, padding, bias=None):
     """``F.conv2d(x, weight, bias, stride, padding, groups=C)`` for ``weight`` [C, 1, KH, KW], on the
     fast CPU kernel in dygraph when it is available."""
-    if paddle.in_dynamic_mode() and x.place.is_cpu_place() and x.dtype == paddle.float32:
-        ops = native_ops()
-        if ops is not None:
-            out = ops.ppocr_depthwise_conv2d(x, weight, list(stride), list(padding))
-            return out if bias is None else out + bias.reshape([1, -1, 1, 1])
+    ops = _native_for(x)
+    if ops is not None:
+        out = ops.ppocr_depthwise_conv2d(x, weight, list(stride), list(padding))
+        return out if bias is None else out + bias.reshape([1, -1, 1, 1])
     return F.conv2d(x, weight, bias=bias, stride=list(stride), padding=list(padding), groups=weight.shape[0])
 
 
 def hardswish(x):
     """``F.hardswish(x)`` (Paddle's threshold 6, scale 6, offset 3), on the CPU kernel in dygraph when
     it is available."""
+    ops = _native_for(x)
+    return F.hardswish(x) if ops is None else ops.ppocr_hardswish(x)
+
+
+def _native_for(x):
+    """The compiled operators when they can run on ``x`` (dygraph, CPU, float32), else None."""
     if paddle.in_dynamic_mode() and x.place.is_cpu_place() and x.dtype == paddle.float32:
-        ops = native_ops()
-        if ops is not None:
-            return ops.ppocr_hardswish(x)
-    return F.hardswish(x)
+        return native_ops()
+    return None
 
 
 class DepthwiseConv2D(paddle.nn.Conv2D):
