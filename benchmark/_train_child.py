@@ -193,7 +193,7 @@ def project(spec, save_dir):
         loss.backward()
         t2 = time.perf_counter()
         optimizer.step()
-        optimizer.clear_grad()
+        optimizer.clear_grad(set_to_zero=False)  # as Trainer._step
         if isinstance(lr, paddle.optimizer.lr.LRScheduler):
             lr.step()
         t3 = time.perf_counter()

@@ -194,7 +194,7 @@ class Trainer:
         else:
             loss.backward()
             self.optimizer.step()
-        self.optimizer.clear_grad()
+        self.optimizer.clear_grad(set_to_zero=False)
         if isinstance(self.lr, paddle.optimizer.lr.LRScheduler):
             self.lr.step()
         return loss, preds
