@@ -6,6 +6,7 @@ resolution: its down-sampling blocks stride (2, 1), and a final 2x2 max pool giv
 1 x W/4 feature sequence. Layer names follow the reference release (``conv1``,
 ``blocks.N.expand_conv.conv``, ``mid_se``, ``conv2``) so its trained weights load unchanged.
 """
+import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
@@ -122,6 +123,11 @@ class MobileNetV3(nn.Layer):
         large_stride, small_stride: the vertical strides of the four down-sampling blocks
             (the first block of ``large`` strides in both directions; the others stride (s, 1)).
         disable_se: drop every squeeze-and-excite module.
+        zero_init_residual: start the batch-norm scale of each shortcut unit's last layer at
+            zero, so every such unit begins as the identity (Goyal et al., "Accurate, Large
+            Minibatch SGD", 2017, Sec. 5.1). Only an initialisation: trained or reference
+            weights overwrite it. From scratch it takes the STAR-Net out of CTC's all-blank
+            start sooner (doc/differences.md); ``False`` gives the reference's start.
 
     Example::
 
@@ -130,7 +136,7 @@ class MobileNetV3(nn.Layer):
     """
 
     def __init__(self, in_channels=3, model_name="small", scale=0.5, large_stride=None, small_stride=None,
-                 disable_se=False):
+                 disable_se=False, zero_init_residual=True):
         super().__init__()
         if model_name not in _MODELS:
             raise ValueError(f"MobileNetV3 model_name must be 'large' or 'small', got {model_name!r}")
@@ -157,6 +163,11 @@ class MobileNetV3(nn.Layer):
         self.out_channels = make_divisible(scale * last_width)
         self.conv2 = ConvBNLayer(channels, self.out_channels, 1, act="hardswish")
         self.pool = nn.MaxPool2D(kernel_size=2, stride=2, padding=0)
+        if zero_init_residual:
+            for block in blocks:
+                if block.use_shortcut:
+                    gamma = block.linear_conv.bn.weight
+                    gamma.set_value(paddle.zeros_like(gamma))
 
     @staticmethod
     def _block_stride(model_name, index, strides):
