@@ -8,22 +8,15 @@ from tests.tiny import CONFIG, make_data, tiny_opts
 
 
 @pytest.fixture(scope="module")
-def trainer(tmp_path_factory, repo_root, monkeypatch_module):
+def trainer(tmp_path_factory, repo_root):
     from ppocr.engine.program import setup
     from ppocr.engine.trainer import Trainer
 
     root = tmp_path_factory.mktemp("step_memory")
     make_data(root / "data", train=8, val=4)
-    monkeypatch_module.chdir(repo_root)
-    config, _ = setup(["-c", CONFIG, "-o", *tiny_opts(root / "data", str(root / "out"))], "step_memory")
+    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *tiny_opts(root / "data", str(root / "out"))],
+                      "step_memory")
     return Trainer(config)
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 def test_a_step_updates_the_weights_and_frees_every_gradient(trainer):
