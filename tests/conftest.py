@@ -5,6 +5,7 @@ the weight-filling rule; ``tests/fixtures/compat/README.md``) are part of the te
 lone clone of the repository runs every test.
 """
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,22 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 COMPAT_DIR = Path(__file__).resolve().parent / "fixtures" / "compat"
+
+
+_PPOCR_LOGGER = logging.getLogger("ppocr")
+_PRISTINE_LOGGER = (list(_PPOCR_LOGGER.handlers), _PPOCR_LOGGER.propagate, _PPOCR_LOGGER.level)
+
+
+@pytest.fixture(autouse=True)
+def _pristine_ppocr_logger():
+    """Give every test the ``ppocr`` logger as Python made it (propagating, no handlers of its own).
+
+    ``ppocr.engine.program.setup`` configures it for a console and stops propagation; a test (or a
+    module-scoped fixture) that calls it in-process would otherwise hide every later test's records
+    from ``caplog``, and which tests failed would depend on the order they ran in.
+    """
+    yield
+    _PPOCR_LOGGER.handlers[:], _PPOCR_LOGGER.propagate, _PPOCR_LOGGER.level = _PRISTINE_LOGGER
 
 
 @pytest.fixture(scope="session")
