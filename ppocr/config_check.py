@@ -79,6 +79,12 @@ def _eval_batch_step(value):
 
 
 POSITIVE = Check(_integer(1), "a positive integer", "10")
+
+
+def _auto_or_positive(value):
+    return "auto" if value == "auto" else _integer(1)(value)
+
+
 BOOL = Check(_boolean, "True or False", "True")
 PATH = Check(_path, "a path (or empty)", "./output/rec/x/")
 KEYS = {
@@ -87,6 +93,7 @@ KEYS = {
     "Global.save_epoch_step": POSITIVE,
     "Global.log_smooth_window": POSITIVE,
     "Global.max_text_length": POSITIVE,
+    "Global.cpu_replicas": Check(_auto_or_positive, "auto or a positive integer", "2"),
     "Global.seed": Check(_integer(0), "an integer >= 0", "1024"),
     "Global.eval_batch_step": Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]"),
     **{f"Global.{key}": BOOL for key in ("use_gpu", "use_amp", "cal_metric_during_train", "use_space_char",

@@ -16,8 +16,10 @@ from ppocr.data import build_dataloader, end_loader_workers
 from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.evaluator import evaluate
+from ppocr.engine.replicas import CpuReplicas, concat_outputs, slice_sizes
 from ppocr.engine.resume import apply_schedule, best_so_far, restore_states, schedule_changed, schedule_of
 from ppocr.engine.stop import StopRequested, StopSignals
+from ppocr.engine.threads import default_cpu_threads
 from ppocr.errors import Interrupted
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
@@ -69,6 +71,22 @@ class Trainer:
             self.use_amp = False
         self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
         self.net = paddle.DataParallel(self.model) if self.world > 1 else self.model
+        replicas = self._replica_count(g.get("cpu_replicas", "auto"))
+        if replicas > 1:
+            self.net = CpuReplicas(self.model, replicas, threads_after=default_cpu_threads())
+            logger.info("training on the CPU with %d model replicas, one per core, each on its slice of the batch "
+                        "(Global.cpu_replicas; 1 turns this off)", replicas)
+
+    def _replica_count(self, value):
+        """Model replicas for this process: ``auto`` = one per compute thread when one process trains on
+        the CPU (ppocr/engine/replicas.py), else 1."""
+        on_cpu = paddle.get_device().startswith("cpu")
+        if value == "auto":
+            return default_cpu_threads() if on_cpu and self.world == 1 else 1
+        if int(value) > 1 and not (on_cpu and self.world == 1):
+            logger.warning("Global.cpu_replicas=%s applies to one process training on the CPU: ignored", value)
+            return 1
+        return int(value)
 
     def _resume(self, prefix, skip):
         saved = load_checkpoint(prefix, self.model, self.optimizer, skip_mismatched=skip)
@@ -183,21 +201,34 @@ class Trainer:
                           signum)
 
     def _step(self, batch):
-        targets = {k: v for k, v in batch.items() if k not in ("image", "text", "valid", "skipped")}
-        with paddle.amp.auto_cast(enable=self.use_amp):
-            preds = self.net(batch["image"], targets)
-            loss = self.loss_fn(preds, targets)["loss"]
-        if self.scaler is not None:
-            scaled = self.scaler.scale(loss)
-            scaled.backward()
-            self.scaler.minimize(self.optimizer, scaled)
-        else:
-            loss.backward()
+        if isinstance(self.net, CpuReplicas):
+            results = self.net.run(self._forward_backward, batch)
+            samples = slice_sizes(len(batch["image"]), self.net.count)
+            self.net.reduce_gradients(samples)
             self.optimizer.step()
+            self.net.sync()
+            loss = sum(r[0].detach() * (n / sum(samples)) for r, n in zip(results, samples))
+            preds = concat_outputs([r[1] for r in results])
+        else:
+            loss, preds, scaled = self._forward_backward(self.net, batch)
+            if self.scaler is not None:
+                self.scaler.minimize(self.optimizer, scaled)
+            else:
+                self.optimizer.step()
         self.optimizer.clear_grad(set_to_zero=False)
         if isinstance(self.lr, paddle.optimizer.lr.LRScheduler):
             self.lr.step()
         return loss, preds
+
+    def _forward_backward(self, net, batch):
+        """Loss and predictions of ``batch``, gradients accumulated; also the loss backward ran from."""
+        targets = {k: v for k, v in batch.items() if k not in ("image", "text", "valid", "skipped")}
+        with paddle.amp.auto_cast(enable=self.use_amp):
+            preds = net(batch["image"], targets)
+            loss = self.loss_fn(preds, targets)["loss"]
+        scaled = loss if self.scaler is None else self.scaler.scale(loss)
+        scaled.backward()
+        return loss, preds, scaled
 
     def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
         g = self.config["Global"]

@@ -14,11 +14,13 @@ Example::
     y = depthwise_conv2d(x, weight, stride=(2, 1), padding=(1, 1))   # = F.conv2d(..., groups=C)
     z = hardswish(y)                                                  # = F.hardswish(y)
 """
+import ctypes
 import fcntl
 import functools
 import hashlib
 import logging
 import os
+import threading
 
 import paddle
 import paddle.nn.functional as F
@@ -29,13 +31,28 @@ OPS = ("ppocr_depthwise_conv2d", "ppocr_hardswish")
 FLAGS = ("-O3", "-fopenmp", "-march=native")
 LIBRARY = "ppocr_ops.so"
 BUILT_MARK = ".built"  # written after a build that loaded: the library beside it is complete
+_BUILD_LOCK = threading.Lock()  # model replicas on several threads reach the first build together
 
 
 def native_ops():
     """The compiled extension module, or None (turned off, or it could not be built)."""
     if os.environ.get("PPOCR_NATIVE_OPS", "1") == "0":
         return None
-    return _build()
+    with _BUILD_LOCK:
+        return _build()
+
+
+def set_native_threads(threads):
+    """The calling thread's thread count for these kernels (OpenMP's per-thread setting); a no-op
+    when they are not in use."""
+    module = native_ops()
+    if module is not None:
+        _library(module).ppocr_set_num_threads(int(threads))
+
+
+@functools.cache
+def _library(module):
+    return ctypes.CDLL(module.__ppocr_library__)
 
 
 @functools.cache
@@ -70,6 +87,7 @@ def _build():
                               extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
             with open(os.path.join(build_dir, BUILT_MARK), "w") as f:
                 f.write(LIBRARY + "\n")
+            module.__ppocr_library__ = os.path.join(build_dir, "ppocr_ops", LIBRARY)
             return module
     except Exception as e:  # noqa: BLE001  (no compiler, no headers: Paddle's kernel still works)
         logger.warning("could not build the fast CPU kernels (depthwise convolution, hard-swish): %s; "
@@ -99,6 +117,7 @@ def _load_built(build_dir):
         )
 
         module = _import_module_from_library("ppocr_ops", os.path.dirname(library), verbose=False)
+        module.__ppocr_library__ = library
         return module if all(hasattr(module, op) for op in OPS) else None
     except Exception:  # noqa: BLE001  (a Paddle without this helper: the slow path still works)
         return None

@@ -236,3 +236,7 @@ PD_BUILD_GRAD_OP(ppocr_hardswish)
     .Inputs({"X", paddle::Grad("Out")})
     .Outputs({paddle::Grad("X")})
     .SetKernelFn(PD_KERNEL(HardswishBackward));
+
+// The calling thread's team size for the kernels above, set in the OpenMP runtime they were linked
+// with (ppocr.engine.replicas runs one model replica per core, each on one-thread kernels).
+extern "C" void ppocr_set_num_threads(int threads) { omp_set_num_threads(threads > 0 ? threads : 1); }
