@@ -185,7 +185,34 @@ def project(spec, save_dir):
         trainer._step(batch)
         return {"step": time.perf_counter() - t}
 
+    try:
+        from ppocr.engine.replicas import CpuReplicas, slice_sizes
+    except ImportError:  # a checkout from before the CPU replicas
+        CpuReplicas = None
+
+    def replicated(batch):  # trainer._step with one model replica per core, phase by phase
+        t0 = time.perf_counter()
+
+        def forward(model, part):
+            targets = targets_of(part)
+            return loss_fn(model(part["image"], targets), targets)["loss"]
+
+        losses = net.run(forward, batch)
+        t1 = time.perf_counter()
+        net.run(lambda model, part: part["image"][0].backward(), {"image": losses})  # one loss per replica
+        t2 = time.perf_counter()
+        net.reduce_gradients(slice_sizes(len(batch["image"]), net.count))
+        optimizer.step()
+        net.sync()
+        optimizer.clear_grad(set_to_zero=False)
+        if isinstance(lr, paddle.optimizer.lr.LRScheduler):
+            lr.step()
+        t3 = time.perf_counter()
+        return {"forward": t1 - t0, "backward": t2 - t1, "optimizer": t3 - t2}
+
     def replica(batch):  # trainer._step of the dygraph trainer, phase by phase (AMP off on CPU)
+        if CpuReplicas is not None and isinstance(net, CpuReplicas):
+            return replicated(batch)
         t0 = time.perf_counter()
         targets = targets_of(batch)
         loss = loss_fn(net(batch["image"], targets), targets)["loss"]
@@ -202,7 +229,7 @@ def project(spec, save_dir):
     def flops(batch):
         images = batch["image"][:2]
         targets = {k: v[:2] if isinstance(v, paddle.Tensor) else v for k, v in targets_of(batch).items()}
-        return count_flops(trainer.model, lambda: net(images, targets))
+        return count_flops(trainer.model, lambda: trainer.model(images, targets))
 
     return trainer.train_loader, real_step, replica, flops
 

@@ -11,8 +11,9 @@ the same synthetic LMDB with the same number of loader workers and reports:
   and its own grad clip; its per-batch ``cal_metric_during_train`` decoding and its logging
   are left out, as are the project's (every ``print_batch_step`` steps).
 - time per step split into data wait / forward (model + loss) / backward / optimizer (step +
-  clear_grad + lr step), on a replica of the step timed phase by phase (``--split_steps``
-  steps; for the project after its real step's run, in the same process).
+  clear_grad + lr step; with the project's CPU model replicas also the gradient average and the
+  weight copy), on a replica of the step timed phase by phase (``--split_steps`` steps; for the
+  project after its real step's run, in the same process).
 - peak memory: the trainer process's own peak RSS (``ru_maxrss``, the kernel's high-water
   mark), and the peak of the summed PSS of the trainer and its loader workers, sampled every
   0.2 s from /proc by this script (PSS splits shared pages among their sharers; the summed RSS,
