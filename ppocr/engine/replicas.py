@@ -8,8 +8,9 @@ process. ``CpuReplicas`` gets that gain in one process: it keeps one copy of the
 splits each batch into equal slices; every slice's forward and backward runs on its own thread
 (Paddle releases Python's lock inside its operators) with one-thread kernels. The gradients are
 then averaged into the model the optimizer updates (weighted by slice size, which is the whole
-batch's mean-loss gradient), batch norm's running statistics are averaged the same way, and the
-updated weights are copied back to the other replicas. This is synchronous data-parallel training
+batch's mean-loss gradient) and batch norm's running statistics are averaged the same way. The
+replicas share the weights' storage (one copy in memory, updated in place by the optimizer); each
+has its own gradients and batch norm statistics. This is synchronous data-parallel training
 (batch norm statistics per slice, as on several devices without synchronised batch norm), with one
 data loader and one checkpoint.
 
@@ -77,6 +78,13 @@ def concat_outputs(outputs):
     return first
 
 
+def _weights(model, norms):
+    """``model``'s parameters but batch norm's running statistics (Paddle keeps them as parameters;
+    each replica updates its own in the forward pass)."""
+    statistics = {id(t) for layer in norms for t in (layer._mean, layer._variance)}
+    return [p for p in model.parameters() if id(p) not in statistics]
+
+
 class CpuReplicas:
     """``count`` copies of ``model`` (the first is ``model`` itself, the one the optimizer updates
     and checkpoints save), each run on its own thread. Also usable as the model in evaluation:
@@ -87,8 +95,8 @@ class CpuReplicas:
             raise ValueError(f"CpuReplicas needs at least 2 replicas, got {count}")
         self.model = model
         self.replicas = [model] + [copy.deepcopy(model) for _ in range(count - 1)]
-        self._params = [list(m.parameters()) for m in self.replicas]
         self._norms = [[layer for layer in m.sublayers() if isinstance(layer, _BATCH_NORMS)] for m in self.replicas]
+        self._params = [_weights(m, norms) for m, norms in zip(self.replicas, self._norms)]
         # the threads this thread's kernels get back between steps (the process's budget)
         self._threads_after = int(threads_after or count)
         self._pool = ThreadPoolExecutor(count - 1, thread_name_prefix="ppocr-replica",
@@ -170,11 +178,14 @@ class CpuReplicas:
                     paddle.assign(mixed, output=stats[0])
 
     def sync(self):
-        """Copy the first replica's weights and batch norm statistics to the others."""
+        """Give the other replicas the first one's weights (shared storage: the optimizer's in-place
+        update reaches them all; re-shared if the first replica's storage was replaced, as a load
+        does) and a copy of its batch norm statistics."""
         with paddle.no_grad():
             for params in self._params[1:]:
                 for source, target in zip(self._params[0], params):
-                    paddle.assign(source, output=target)
+                    if target.data_ptr() != source.data_ptr():
+                        source._share_buffer_to(target)
             for norms in self._norms[1:]:
                 for source, target in zip(self._norms[0], norms):
                     paddle.assign(source._mean, output=target._mean)

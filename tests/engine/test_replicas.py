@@ -88,6 +88,19 @@ def test_batch_norm_statistics_are_averaged_and_every_replica_ends_equal(net):
     for other in replicas.replicas[1:]:
         for (name, a), b in zip(net.state_dict().items(), other.state_dict().values()):
             np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+        trained = [(a, b) for a, b in zip(net.parameters(), other.parameters()) if not a.stop_gradient]
+        assert len(trained) == 6 and all(a.data_ptr() == b.data_ptr() for a, b in trained), \
+            "the replicas should share the weights' storage, not hold copies"
+        assert net.bn._mean.data_ptr() != other.bn._mean.data_ptr()
+
+
+def test_weights_loaded_into_the_model_reach_every_replica(net):
+    replicas = CpuReplicas(net, 3)
+    new = np.full(net.fc.weight.shape, 0.25, dtype="float32")
+    net.fc.weight.set_value(new)  # what loading a checkpoint does
+    replicas.sync()
+    for other in replicas.replicas[1:]:
+        np.testing.assert_array_equal(other.fc.weight.numpy(), new)
 
 
 def test_calling_the_replicas_reads_what_the_model_reads(net):
