@@ -19,7 +19,7 @@ from ppocr.engine.evaluator import evaluate
 from ppocr.engine.replicas import CpuReplicas, concat_outputs, slice_sizes
 from ppocr.engine.resume import apply_schedule, best_so_far, restore_states, schedule_changed, schedule_of
 from ppocr.engine.stop import StopRequested, StopSignals
-from ppocr.engine.threads import default_cpu_threads
+from ppocr.engine.threads import available_cores, default_cpu_threads
 from ppocr.errors import Interrupted
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
@@ -78,11 +78,11 @@ class Trainer:
                         "(Global.cpu_replicas; 1 turns this off)", replicas)
 
     def _replica_count(self, value):
-        """Model replicas for this process: ``auto`` = one per compute thread when one process trains on
-        the CPU (ppocr/engine/replicas.py), else 1."""
+        """Model replicas for this process: ``auto`` = one per compute thread (at most one per core) when
+        one process trains on the CPU (ppocr/engine/replicas.py), else 1."""
         on_cpu = paddle.get_device().startswith("cpu")
         if value == "auto":
-            return default_cpu_threads() if on_cpu and self.world == 1 else 1
+            return min(default_cpu_threads(), available_cores()) if on_cpu and self.world == 1 else 1
         if int(value) > 1 and not (on_cpu and self.world == 1):
             logger.warning("Global.cpu_replicas=%s applies to one process training on the CPU: ignored", value)
             return 1

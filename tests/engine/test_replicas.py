@@ -133,7 +133,7 @@ def test_a_failing_slice_raises_after_every_thread_has_finished(net):
     assert len(finished) == 1
 
 
-def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_model(tmp_path, repo_root):
+def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_model(tmp_path, repo_root, monkeypatch):
     from ppocr.engine.program import setup
     from ppocr.engine.trainer import Trainer
 
@@ -155,5 +155,11 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
     for name, value in trainer.model.state_dict().items():
         np.testing.assert_array_equal(value.numpy(), other[name].numpy(), err_msg=name)
 
+    from ppocr.engine.threads import available_cores
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "64")  # auto: one replica per thread given, never more than the cores
+    assert trainer._replica_count("auto") == available_cores()
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert trainer._replica_count("auto") == 1
     config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts[:-1], "Global.cpu_replicas=1"], "replicas")
     assert not isinstance(Trainer(config).net, CpuReplicas)
