@@ -17,7 +17,13 @@ from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoi
 from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.evaluator import evaluate
 from ppocr.engine.replicas import CpuReplicas, concat_outputs, slice_sizes
-from ppocr.engine.resume import apply_schedule, best_so_far, restore_states, schedule_changed, schedule_of
+from ppocr.engine.resume import (
+    apply_schedule,
+    best_so_far,
+    restore_states,
+    schedule_changed,
+    schedule_of,
+)
 from ppocr.engine.stop import StopRequested, StopSignals
 from ppocr.engine.threads import available_cores, default_cpu_threads
 from ppocr.errors import Interrupted
