@@ -9,6 +9,7 @@ Nothing of this is in the library: the seams are its ordinary functions.
 
 Points:
     train_step          after the forward pass and the loss, before the backward pass and the update
+                        (with CPU model replicas: the main thread's slice)
     checkpoint_write    after each file of a checkpoint is staged (before the journal commits them)
     checkpoint_commit   after each staged file of a committed checkpoint is renamed into place
     eval_batch          after an evaluation batch is scored
@@ -17,6 +18,7 @@ import os
 import runpy
 import signal
 import sys
+import threading
 
 POINTS = ("train_step", "checkpoint_write", "checkpoint_commit", "eval_batch")
 
@@ -91,7 +93,8 @@ def install(plan):
 
         def wrapped(*args, **kwargs):
             out = loss_fn(*args, **kwargs)
-            plan.hit("train_step")
+            if threading.current_thread() is threading.main_thread():  # once a step with CPU model replicas
+                plan.hit("train_step")
             return out
 
         return wrapped

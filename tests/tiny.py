@@ -23,7 +23,8 @@ def make_data(root, train=16, val=6):
 
 def tiny_opts(data_root, save_dir, **extra):
     """``-o`` pairs of a tiny run: 3 epochs of 4 steps, evaluation every 3 steps, every step logged
-    unsmoothed, a warm-up then a cosine learning rate (so the rate differs at every step)."""
+    unsmoothed, a warm-up then a cosine learning rate (so the rate differs at every step), two CPU
+    model replicas."""
     opts = {
         "Global.use_gpu": False, "Global.save_model_dir": save_dir, "Global.epoch_num": 3,
         "Global.print_batch_step": 1, "Global.log_smooth_window": 1, "Global.eval_batch_step": "[0,3]",
@@ -31,6 +32,9 @@ def tiny_opts(data_root, save_dir, **extra):
         "Eval.dataset.data_dir": Path(data_root) / "val", "Train.loader.batch_size_per_card": 4,
         "Train.loader.num_workers": 0, "Eval.loader.batch_size_per_card": 4, "Eval.loader.num_workers": 0,
         "Optimizer.lr.name": "Cosine", "Optimizer.lr.warmup_epoch": 1,
+        # two model replicas, as `auto` gives on a two-core machine (the tools here inherit pytest's
+        # OMP_NUM_THREADS=1, which Paddle's import sets, and would otherwise train one)
+        "Global.cpu_replicas": 2,
     }
     opts.update({k.replace("__", "."): v for k, v in extra.items()})
     return [f"{k}={v}" for k, v in opts.items()]

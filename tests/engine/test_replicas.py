@@ -161,5 +161,6 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
     assert trainer._replica_count("auto") == available_cores()
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert trainer._replica_count("auto") == 1
-    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts[:-1], "Global.cpu_replicas=1"], "replicas")
+    single = tiny_opts(tmp_path / "data", str(tmp_path / "out"), Global__cpu_replicas=1)
+    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *single], "replicas")
     assert not isinstance(Trainer(config).net, CpuReplicas)
