@@ -11,7 +11,7 @@ from ppocr.synth import generate
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"
 RESUMED = re.compile(r"resumed from (\S+) at epoch (\d+) \(batch (\d+) of the epoch\), global step (\d+), "
-                     r"learning rate (\S+), best (.*)$", flags=re.M)
+                     r"learning rate (\S+), best (.*)$", flags=re.MULTILINE)
 
 
 def make_data(root, train=16, val=6):
