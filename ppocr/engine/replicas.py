@@ -4,11 +4,14 @@ Most of Paddle's CPU kernels that a recogniser's step spends its time in run on 
 norm, element-wise operations, the LSTM's recurrence, the gradients of pooling), so one process
 given N threads leaves most of N - 1 cores idle: two one-thread processes under
 ``paddle.distributed.launch`` train the MobileNetV3 STAR-Net 1.76x faster than one two-thread
-process. ``CpuReplicas`` gets that gain in one process: it keeps one copy of the model per core and
-splits each batch into equal slices; every slice's forward and backward runs on its own thread
+process. ``CpuReplicas`` gets most of that gain in one process (300 steps in 170 s against the
+launcher's 330, doc/benchmark.md): it keeps one replica of the model per core and splits each
+batch into equal slices; every slice's forward and backward runs on its own thread
 (Paddle releases Python's lock inside its operators) with one-thread kernels. The gradients are
-then averaged into the model the optimizer updates (weighted by slice size, which is the whole
-batch's mean-loss gradient) and batch norm's running statistics are averaged the same way. The
+then averaged into the model the optimizer updates, weighted by slice size (for a loss averaged
+over samples, as CTC's, exactly the whole batch's gradient; for one averaged over characters, as
+SPIN's, the slices' means are averaged, as on several devices), and batch norm's running
+statistics are averaged the same way. The
 replicas share the weights' storage (one copy in memory, updated in place by the optimizer); each
 has its own gradients and batch norm statistics. This is synchronous data-parallel training
 (batch norm statistics per slice, as on several devices without synchronised batch norm), with one
