@@ -18,7 +18,6 @@ RESULT = "BENCH_RESULT "  # a child's result lines start with this, followed by 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-
 def mkl_kernel_choices():
     """The ``MKL_DEBUG_CPU_TYPE`` values worth measuring here: ('5', '7') on an AMD CPU with AVX-512,
     ('5',) with AVX2 only, () elsewhere (ppocr/utils/cpu.py, loaded by path: no ``ppocr`` import)."""
@@ -28,6 +27,7 @@ def mkl_kernel_choices():
     spec.loader.exec_module(cpu)
     best = cpu.fast_mkl_type(*cpu.cpu_info())
     return {"7": ("5", "7"), "5": ("5",)}.get(best, ())
+
 
 def cores():
     """CPUs this process may run on (its affinity), which is what 'threads = cores' means here."""
