@@ -27,6 +27,9 @@ def synth_args(argv=None, description=None):
     parser.add_argument("--fonts", action="append", default=None,
                         help="font folder, glob or file (.ttf/.otf/.ttc); repeat it or separate with commas "
                              "(default: matplotlib's fonts)")
+    parser.add_argument("--backgrounds", action="append", default=None,
+                        help="folder, glob or file of photographs and textures (.jpg/.png/.webp/.pat) to write "
+                             "words on; repeat it or separate with commas (default: procedural scenes only)")
     parser.add_argument("--split", choices=SPLITS, default="all",
                         help="train: without the held-out families; heldout: only them (ppocr/synth/split.py)")
     parser.add_argument("--families", default=None, help="only these families (comma-separated)")
@@ -66,6 +69,7 @@ def gen_synth_data(args):
         return list_families(args)
     options = dict(seed=args.seed, lmdb_dir=args.lmdb, out_dir=args.out_dir, fonts=args.fonts, split=args.split,
                    families=args.families, exclude_families=args.exclude_families, max_len=args.max_len,
+                   backgrounds=args.backgrounds,
                    workers=args.workers, progress=True, settings=settings_for(punctuation=args.punctuation),
                    words_file=args.words or WORDS_FILE)
     if args.per_case:

@@ -2,23 +2,34 @@
 (wood, brushed metal, paper, bricks, stripes, concrete) and crops of larger scenes.
 
 The scenes are rendered procedurally (sky, walls, windows, signboards, foliage), together with
-the photographs matplotlib ships as sample data when they are installed; MJSynth blended its
-words with crops of natural images, SynthText placed them in real scenes. Scenes are made once
-per ``BANK_SIZE`` consecutive samples, seeded by ``(seed, bank number)``, so a sample's
-background does not depend on how the work was split into chunks or processes.
+the photographs matplotlib ships as sample data when they are installed; the photographs and
+textures a user gives (``photos.py``) are a kind of their own. MJSynth blended its words with
+crops of natural images, SynthText placed them in real scenes. A bank of scenes and photographs
+is made once per ``BANK_SIZE`` consecutive samples, seeded by ``(seed, bank number)``, so a
+sample's background does not depend on how the work was split into chunks or processes.
 All images are float32 BGR, 0..255.
 """
 import functools
 import os
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from ppocr.synth.colours import random_colour
+from ppocr.synth.photos import pick_photos
 
 BANK_SIZE = 256  # samples that share one set of scenes
 SCENE_SHAPE = (160, 480)
 SCENES_PER_BANK = 4
+PHOTOS_PER_BANK = 6
+
+
+class Bank(NamedTuple):
+    """The backgrounds a run of samples shares: procedural scenes and the user's photographs."""
+
+    scenes: list
+    photos: list
 TEXTURES = ("wood", "metal", "paper", "bricks", "stripes", "concrete")
 
 
@@ -124,10 +135,23 @@ def texture(h, w, colour, rng):
 
 def scene(h, w, colour, rng, bank):
     """A crop of one of the bank's scenes, at a random place and scale, maybe mirrored."""
-    image = bank[rng.integers(len(bank))]
+    return _crop_of(bank.scenes[rng.integers(len(bank.scenes))], h, w, rng, (0.4, 1.6))
+
+
+def photo(h, w, colour, rng, bank):
+    """A crop of one of the bank's photographs or textures (a scene where the bank has none),
+    now and then with its colours shuffled."""
+    if not bank.photos:
+        return scene(h, w, colour, rng, bank)
+    image = _crop_of(bank.photos[rng.integers(len(bank.photos))], h, w, rng, (0.3, 3.0))
+    if rng.random() < 0.25:
+        image = image[..., rng.permutation(3)]
+    return image
+
+
+def _crop_of(image, h, w, rng, scales):
     sh, sw = image.shape[:2]
-    scale = rng.uniform(0.4, 1.6)
-    ch = int(np.clip(h * scale, 8, sh))
+    ch = int(np.clip(h * rng.uniform(*scales), 8, sh))
     cw = int(np.clip(ch * w / max(h, 1), 8, sw))
     y, x = int(rng.integers(0, sh - ch + 1)), int(rng.integers(0, sw - cw + 1))
     crop = image[y:y + ch, x:x + cw]
@@ -173,19 +197,22 @@ def sample_photographs():
     return tuple(photos)
 
 
-def make_bank(seed, bank):
-    """The scenes shared by samples ``bank * BANK_SIZE ..``: procedural ones, then the photographs
-    with their colours shuffled (so a few photographs give many looks)."""
+def make_bank(seed, bank, photo_files=()):
+    """The backgrounds shared by samples ``bank * BANK_SIZE ..``: procedural scenes, matplotlib's
+    photographs with their colours shuffled (so a few photographs give many looks), and
+    ``PHOTOS_PER_BANK`` of the user's ``photo_files``."""
     rng = np.random.default_rng([seed, bank, 0xBA5E])
-    images = [make_scene(rng) for _ in range(SCENES_PER_BANK)]
-    for photo in sample_photographs():
+    scenes = [make_scene(rng) for _ in range(SCENES_PER_BANK)]
+    for picture in sample_photographs():
         order = rng.permutation(3)
-        images.append(np.clip(photo[..., order] * rng.uniform(0.7, 1.2) + rng.uniform(-30, 30), 0, 255))
-    return images
+        scenes.append(np.clip(picture[..., order] * rng.uniform(0.7, 1.2) + rng.uniform(-30, 30), 0, 255))
+    return Bank(scenes, pick_photos(photo_files, rng, PHOTOS_PER_BANK))
+
+
+BACKGROUNDS = {"solid": solid, "gradient": gradient, "noise": noise, "shapes": shapes, "texture": texture}
 
 
 def make_background(kind, h, w, colour, rng, bank):
-    if kind == "scene":
-        return scene(h, w, colour, rng, bank)
-    return {"solid": solid, "gradient": gradient, "noise": noise, "shapes": shapes, "texture": texture}[kind](
-        h, w, colour, rng)
+    if kind in ("scene", "photo"):
+        return (scene if kind == "scene" else photo)(h, w, colour, rng, bank)
+    return BACKGROUNDS[kind](h, w, colour, rng)

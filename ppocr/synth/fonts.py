@@ -14,7 +14,6 @@ Example::
     sorted(group_by_family(faces))   # ['Cabin', 'Caladea', 'DejaVu Sans', ...]
 """
 import functools
-import glob
 import os
 import re
 import string
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from PIL import ImageFont
 
 from ppocr.errors import UserError
+from ppocr.synth.files import find_files
 
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 CHECK_CHARS = string.ascii_letters + string.digits
@@ -44,7 +44,10 @@ GLUED_STYLE = re.compile(r"^(.{3,}?)(Bold|Italic|Oblique|Condensed|Light|Regular
 FAMILY_ALIASES = {"cmr10": "CMU Serif", "cmb10": "CMU Serif", "cmti10": "CMU Serif", "cmmi10": "CMU Serif",
                   "cmss10": "CMU Sans Serif", "cmtt10": "CMU Typewriter"}
 # small capitals draw "a" as a small "A": the image would read upper case under a lower-case label
-SMALL_CAPS = re.compile(r"small\s*caps|\bSC\b|smcp", flags=re.IGNORECASE)
+SMALL_CAPS = re.compile(r"small\s*caps|\bSC\b|smcp|\bCaps\b|Titling|ADF Style", flags=re.IGNORECASE)
+# families whose letters are not the letters of their code points: Greek drawn at a-z (Alfa beta,
+# Ellhnikh), and school fonts ruled with guide lines or dotted for tracing (Abecedario_pautada ...)
+NOT_LATIN_TEXT = re.compile(r"^(Alfa ?beta|Ellhnikh|Abecedario_.+)$", flags=re.IGNORECASE)
 GENERIC_GLYPH_NAME = re.compile(r"^(uni[0-9A-F]{4,}|u[0-9A-F]{4,6}|glyph\d+|gid\d+|cid\d+|g\d+|index\d+)$")
 
 
@@ -82,21 +85,7 @@ def matplotlib_font_dir():
 def font_files(patterns=None):
     """Font files of ``patterns``: folders (searched recursively), globs, or files; a string may
     list several, comma-separated. ``None``: matplotlib's bundled fonts (always installed)."""
-    if patterns is None:
-        patterns = [matplotlib_font_dir()]
-    elif isinstance(patterns, (str, os.PathLike)):
-        patterns = [patterns]
-    found = set()
-    for entry in patterns:
-        for part in str(entry).split(","):
-            part = os.path.expanduser(part.strip())
-            if not part:
-                continue
-            if os.path.isdir(part):
-                part = os.path.join(part, "**", "*")
-            found.update(p for p in glob.glob(part, recursive=True)
-                         if p.lower().endswith(FONT_EXTENSIONS) and os.path.isfile(p))
-    return sorted(found)
+    return find_files([matplotlib_font_dir()] if patterns is None else patterns, FONT_EXTENSIONS)
 
 
 def find_fonts(patterns=None, split="all", families=None, exclude_families=None):
@@ -140,7 +129,8 @@ def inspect_file(path, mtime_ns=None):
         for index in range(count):
             font = TTFont(path, fontNumber=index if count > 1 else -1, lazy=True)
             family, name, names = _names(font)
-            if SMALL_CAPS.search(names) or _is_symbol_font(font, names) or not _draws_alphanumerics(path, index):
+            if (SMALL_CAPS.search(names) or NOT_LATIN_TEXT.match(family) or _is_symbol_font(font, names)
+                    or not _draws_alphanumerics(path, index)):
                 continue
             faces.append(FontFace(path=path, index=index, family=family, name=name))
         return tuple(faces)

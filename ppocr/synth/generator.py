@@ -20,6 +20,7 @@ from ppocr.errors import UserError
 from ppocr.synth.background import BANK_SIZE, make_bank
 from ppocr.synth.effects import encode_jpeg
 from ppocr.synth.fonts import find_fonts, group_by_family
+from ppocr.synth.photos import background_files
 from ppocr.synth.settings import CASES, DEFAULT_SETTINGS
 from ppocr.synth.text import WORDS_FILE, load_words
 from ppocr.synth.word import WordRenderer
@@ -28,7 +29,7 @@ from ppocr.synth.writers import FolderWriter, LMDBWriter, Sample
 
 def render_range(task):
     """Worker task: samples ``start..stop-1`` as a list of ``Sample`` (JPEG bytes)."""
-    config, seed, start, stop, bank_size = task
+    config, photo_files, seed, start, stop, bank_size = task
     renderer = WordRenderer(**config)
     low, high = config["settings"].final_jpeg_quality
     bank_id, bank = None, None
@@ -36,7 +37,7 @@ def render_range(task):
     for index in range(start, stop):
         if index // bank_size != bank_id:
             bank_id = index // bank_size
-            bank = make_bank(seed, bank_id)
+            bank = make_bank(seed, bank_id, photo_files)
         rng = np.random.default_rng([seed, index])
         text, image, meta = renderer.render(rng, bank)
         out.append(Sample(text, encode_jpeg(image, rng.integers(low, high + 1)), meta))
@@ -49,7 +50,7 @@ def _one_thread():
 
 def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=None, case="mixed",
              max_len=25, workers=1, chunk_size=256, progress=False, words_file=WORDS_FILE, split="all",
-             families=None, exclude_families=None, settings=DEFAULT_SETTINGS):
+             families=None, exclude_families=None, backgrounds=None, settings=DEFAULT_SETTINGS):
     """Render ``num`` word images into an LMDB (``lmdb_dir``) and/or a folder of images with a
     SimpleDataSet label file (``out_dir``, ``label_file`` default ``out_dir/labels.txt``), with
     per-sample metadata (font file, family, case, kind of text).
@@ -57,13 +58,15 @@ def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=No
     ``fonts``: folders, globs or files (a list, or a comma-separated string; default:
     matplotlib's fonts); ``split``: ``all``, ``train`` (without the held-out families) or
     ``heldout``; ``families`` / ``exclude_families``: family names (list or comma-separated);
-    ``case``: ``mixed`` (45 % lower, 30 % Title, 25 % UPPER), ``lower``, ``title`` or ``upper``.
-    Returns the number written.
+    ``case``: ``mixed`` (45 % lower, 30 % Title, 25 % UPPER), ``lower``, ``title`` or ``upper``;
+    ``backgrounds``: folders, globs or files of photographs and textures to write on (default:
+    none; the "photo" backgrounds are then procedural scenes). Returns the number written.
 
     Example::
 
         generate(200, seed=0, lmdb_dir="/tmp/synth_lmdb")   # about a second
         generate(500, seed=3, out_dir="/tmp/val_upper", fonts="/usr/share/fonts", split="heldout", case="upper")
+        generate(500, seed=4, lmdb_dir="/tmp/photos", backgrounds="/usr/share/backgrounds")
     """
     from ppocr.utils.progress import ProgressBar
 
@@ -78,9 +81,11 @@ def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=No
               "settings": settings}
     WordRenderer(**config)  # checks the settings before any worker starts
     num, chunk_size = int(num), int(chunk_size)
-    tasks = [(config, int(seed), s, min(s + chunk_size, num), BANK_SIZE) for s in range(0, num, chunk_size)]
+    photo_files = background_files(backgrounds)
+    tasks = [(config, photo_files, int(seed), s, min(s + chunk_size, num), BANK_SIZE)
+             for s in range(0, num, chunk_size)]
     info = {"seed": int(seed), "num": num, "case": case, "split": split, "max_len": int(max_len),
-            "families": list(group_by_family(faces))}
+            "families": list(group_by_family(faces)), "backgrounds": len(photo_files)}
     writers = []
     try:
         if lmdb_dir:

@@ -2,20 +2,30 @@
 
 All of it works on the layer stack of ``render.py`` (ink, outline, shadow), so the three stay
 aligned. Rotation, shear and perspective make one homography and one warp; a curved baseline is
-a remap (a sine wave, or an arc of a circle as on round signs and stamps, the kind of text the
-TPS and GA-SPIN rectifiers exist for). The crop is a detector's box around the ink: mostly
+a remap (a sine wave, an arc of a circle as on round signs and stamps, or the side of a cylinder:
+a bottle, a column, a can; the kind of text the TPS and GA-SPIN rectifiers exist for). The crop
+is a detector's box around the word (``MAIN``: the neighbours' ink does not move it): mostly
 tight, sometimes loose, now and then cutting a little into the glyphs.
 """
 import cv2
 import numpy as np
 
+from ppocr.synth.render import MAIN
 
-def distort(layers, rng, s):
-    """The layers bent, rotated, sheared and put in perspective with settings ``s``."""
+
+def distort(layers, rng, s, applied=None):
+    """The layers bent, rotated, sheared and put in perspective with settings ``s``; the names
+    of the effects drawn are appended to ``applied``."""
+    applied = [] if applied is None else applied
     if rng.random() < s.p_arc:
         layers = arc(layers, np.radians(rng.uniform(*s.arc_degrees)), downward=bool(rng.random() < 0.5))
+        applied.append("arc")
+    elif rng.random() < s.p_cylinder:
+        layers = cylinder(layers, np.radians(rng.uniform(*s.cylinder_degrees)), rng.uniform(-1, 1) * s.cylinder_tilt)
+        applied.append("cylinder")
     elif rng.random() < s.p_sine:
         layers = sine(layers, rng)
+        applied.append("sine")
     angle = 0.0
     if rng.random() < s.p_rotate_large:
         angle = rng.uniform(-s.rotate_large_deg, s.rotate_large_deg)
@@ -28,6 +38,7 @@ def distort(layers, rng, s):
         corners = rng.uniform(-1, 1, size=(4, 2)) * np.float32([strength * 0.4, strength])
     if angle == 0.0 and shear == 0.0 and corners is None:
         return layers
+    applied.append("perspective" if corners is not None else "rotate/shear")
     return warp(layers, angle, shear, corners)
 
 
@@ -91,10 +102,31 @@ def arc(layers, bend, downward=False):
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
+def cylinder(layers, half_angle, tilt):
+    """The text wrapped round a vertical cylinder over ``2 * half_angle`` radians of it, seen
+    from its side: letters narrow towards the edges, and, seen from ``tilt`` (a fraction of
+    the text height; positive: from above) off the text's middle, the baseline bends into an
+    arc of an ellipse."""
+    h, w = layers.shape[:2]
+    half_angle = float(np.clip(half_angle, 0.05, 1.45))
+    out_w = max(2, int(round(w * np.sin(half_angle) / half_angle)))
+    depth = tilt * h  # how far the middle of the word sits below (or above) its ends
+    pad = int(np.ceil(abs(depth))) + 1
+    u = (np.arange(out_w, dtype=np.float64) + 0.5) / out_w * 2.0 - 1.0  # -1 .. 1 across the view
+    theta = np.arcsin(np.clip(u * np.sin(half_angle), -1.0, 1.0))
+    source_x = (theta / (2.0 * half_angle) + 0.5) * w - 0.5
+    sag = depth * (np.cos(theta) - np.cos(half_angle)) / max(1.0 - np.cos(half_angle), 1e-6)
+    top = pad + min(0.0, -depth)
+    map_x = np.broadcast_to(source_x, (h + 2 * pad, out_w)).astype(np.float32)
+    map_y = (np.arange(h + 2 * pad, dtype=np.float64)[:, None] - top - sag[None, :]).astype(np.float32)
+    return cv2.remap(layers, map1=map_x, map2=map_y, interpolation=cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
 def crop(layers, rng, s):
-    """The detector's box: the ink's bounding box with margins drawn from settings ``s``, in
-    units of the ink's height; outside the layers is empty (zeros)."""
-    ink = layers.max(axis=2)
+    """The detector's box: the word's bounding box (its ``MAIN`` layer where there is one) with
+    margins drawn from settings ``s``, in units of its height; outside the layers is empty."""
+    ink = layers[..., MAIN] if layers.shape[2] > MAIN else layers.max(axis=2)
     ys, xs = np.nonzero(ink > 24)
     if len(ys) == 0:
         return layers

@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 FILL, OUTLINE, SHADOW = 0, 1, 2
+MAIN = 3  # with neighbouring text (clutter.py): the word's own ink, which the crop is drawn around
 
 
 @dataclass

@@ -58,16 +58,26 @@ class SynthSettings:
     p_sine: float = 0.12  # a wavy baseline
     p_arc: float = 0.06  # text set on a circle (logos, stamps, round signs)
     arc_degrees: tuple = (25.0, 110.0)
+    p_cylinder: float = 0.06  # text round a bottle, a can, a column
+    cylinder_degrees: tuple = (20.0, 75.0)  # half the angle of the cylinder the word covers
+    cylinder_tilt: float = 0.35  # bend of the baseline seen from above or below, fraction of the height
     # crop around the ink, in units of the text height: most crops are a detector's tight box
     p_loose: float = 0.30
     tight_margin: tuple = (0.0, 0.10)
     loose_margin: tuple = (0.08, 0.45)
     p_cut: float = 0.06  # the box cuts a little into the glyphs (top or bottom)
     cut: tuple = (0.03, 0.12)
+    # --- clutter (clutter.py): what else the box catches ---
+    p_neighbours: float = 0.20  # a line of text above or below, or a word on the left or right
+    neighbour_line_gap: tuple = (0.1, 0.6)  # between the lines' ink, in units of the text height
+    neighbour_word_gap: tuple = (0.25, 0.9)  # between the words' ink, likewise
+    p_edges: float = 0.10  # the edge of a board or frame along one side
 
     # --- background (background.py) ---
-    background_weights: tuple = (("solid", 0.16), ("gradient", 0.14), ("noise", 0.16), ("shapes", 0.14),
-                                 ("texture", 0.16), ("scene", 0.24))
+    # "photo": the photographs and textures given to --backgrounds (a scene when none is given)
+    background_weights: tuple = (("solid", 0.12), ("gradient", 0.10), ("noise", 0.12), ("shapes", 0.10),
+                                 ("texture", 0.12), ("scene", 0.16), ("photo", 0.28))
+    p_busy: float = 0.30  # the background keeps its clutter (else it is toned down like a board)
 
     # --- colours (colours.py) ---
     p_palette: float = 0.55  # a pair of a sign-maker's palette (black on white, white on red ...)
@@ -81,6 +91,8 @@ class SynthSettings:
     p_blur: float = 0.25
     blur_sigma: tuple = (0.3, 1.2)  # for a 32-pixel-high crop, scaled with the height
     p_motion_blur: float = 0.06
+    p_defocus: float = 0.08  # a lens out of focus: a disc, not a Gaussian
+    defocus_radius: tuple = (0.8, 2.0)  # pixels, for a 32-pixel-high crop
     p_low_resolution: float = 0.15  # down to a few pixels of text height, then up-sampled
     low_resolution_scale: tuple = (0.3, 0.6)
     low_resolution_min_px: int = 12  # the text stays at least this high while small
@@ -88,6 +100,8 @@ class SynthSettings:
     noise_std: tuple = (0.01, 0.06)  # fraction of the 0..255 range
     p_iso_noise: float = 0.06
     p_lighting: float = 0.12  # uneven light: a plasma shadow over part of the word
+    p_cast_shadow: float = 0.08  # the sharp-edged shadow of a pole, a roof or a hand across the word
+    cast_shadow_darkness: tuple = (0.35, 0.75)  # the light left in the shadow
     p_brightness_contrast: float = 0.20
     p_jpeg: float = 0.20  # strong compression artefacts before the final encoding
     jpeg_quality: tuple = (15, 55)

@@ -9,7 +9,8 @@ Example::
 
     renderer = WordRenderer(find_fonts(), load_words())
     text, image, meta = renderer.render(np.random.default_rng([0, 0]), make_bank(0, 0))
-    meta   # {'font': 'DejaVuSerif-Bold.ttf', 'family': 'DejaVu Serif', 'case': 'title', 'kind': 'word'}
+    meta   # {'font': 'DejaVuSerif-Bold.ttf', 'family': 'DejaVu Serif', 'case': 'title', 'kind': 'word',
+           #  'effects': ['perspective', 'blur']}
 """
 import cv2
 import numpy as np
@@ -17,10 +18,11 @@ import numpy as np
 from ppocr.errors import UserError
 from ppocr.synth import colours
 from ppocr.synth.background import make_background
+from ppocr.synth.clutter import add_neighbours, draw_edges
 from ppocr.synth.effects import Degrader
 from ppocr.synth.fonts import group_by_family
 from ppocr.synth.geometry import crop, distort
-from ppocr.synth.render import FILL, OUTLINE, SHADOW, GlyphRenderer, draw_style
+from ppocr.synth.render import FILL, MAIN, OUTLINE, SHADOW, GlyphRenderer, draw_style
 from ppocr.synth.settings import DEFAULT_SETTINGS
 from ppocr.synth.text import TextSampler
 
@@ -47,16 +49,20 @@ class WordRenderer:
         faces = self.families[rng.integers(len(self.families))]
         face = faces[rng.integers(len(faces))]
         style = draw_style(rng, s)
+        applied = []
         layers = self.glyphs.render(text, face, style)
-        layers = crop(distort(layers, rng, s), rng, s)
-        image = self._paint(layers, style, rng, bank)
+        if rng.random() < s.p_neighbours:
+            layers = add_neighbours(layers, rng, s, lambda other: self.glyphs.render(other, face, style), self.text,
+                                    applied)
+        layers = crop(distort(layers, rng, s, applied), rng, s)[..., :MAIN]
+        image = self._paint(layers, style, rng, bank, applied)
         height = int(rng.integers(*self._heights(layers[..., FILL])))
         width = max(1, int(round(image.shape[1] * height / image.shape[0])))
         shrinking = height < image.shape[0]
         image = cv2.resize(image, dsize=(width, height),
                            interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
-        image = self.degrader.degrade(image, rng)
-        meta = {"font": face.file, "family": face.family, "case": case, "kind": kind}
+        image = self.degrader.degrade(image, rng, applied)
+        meta = {"font": face.file, "family": face.family, "case": case, "kind": kind, "effects": applied}
         return text, image, meta
 
     def _heights(self, fill):
@@ -71,16 +77,19 @@ class WordRenderer:
             low = max(low, min(need, max(high, fill.shape[0])))
         return low, max(low, high) + 1
 
-    def _paint(self, layers, style, rng, bank):
+    def _paint(self, layers, style, rng, bank, applied):
         s = self.settings
         h, w = layers.shape[:2]
         alpha = layers.astype(np.float32) / 255.0
         base, paired = colours.background_colour(rng, s)
         kind = self.background_kinds[rng.choice(len(self.background_kinds), p=self.background_p)]
         image = make_background(kind, h, w, base, rng, bank)
-        image = _calm(image, rng)
+        if rng.random() >= s.p_busy:
+            image = _calm(image, rng)
         ink = colours.text_colour(rng, s, float(colours.luminance(image).mean()), paired)
         image = _clear_of(image, colours.luma(ink))
+        if rng.random() < s.p_edges:
+            image = draw_edges(image, colours.contrasting(rng, ink) if rng.random() < 0.5 else ink, rng, applied)
         if style.shadow:
             opacity = rng.uniform(0.4, 0.9)
             shade = image.mean(axis=(0, 1)) * rng.uniform(0.0, 0.4)

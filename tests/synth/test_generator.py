@@ -63,11 +63,13 @@ def test_every_sample_records_its_font_family_and_case(tmp_path):
     meta = metas(items)
     lines = (tmp_path / "f" / "meta.jsonl").read_text(encoding="utf-8").splitlines()
     for i, (m, line) in enumerate(zip(meta, lines), start=1):
-        assert set(m) == {"font", "family", "case", "kind"} and m["case"] in ("lower", "title", "upper")
+        assert set(m) == {"font", "family", "case", "kind", "effects"} and m["case"] in ("lower", "title", "upper")
+        assert isinstance(m["effects"], list)
         assert json.loads(line) == dict(m, path=f"images/word_{i:09d}.jpg", label=items[b"label-%09d" % i].decode())
         label = items[b"label-%09d" % i].decode()
         assert label == apply_case(label, m["case"])  # the label is the text as drawn, in its case
     assert {m["family"] for m in meta} >= {"DejaVu Sans", "DejaVu Serif", "STIXGeneral"}
+    assert any(m["effects"] for m in meta)
     info = json.loads(items[b"synth-info"])
     assert info["seed"] == 3 and info["split"] == "all" and "STIXGeneral" in info["families"]
 
