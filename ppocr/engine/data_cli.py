@@ -10,6 +10,7 @@ Example::
 import argparse
 
 from ppocr.synth import SPLITS, find_fonts, generate, group_by_family, is_held_out
+from ppocr.synth.public_sets import FORMATS, NORMALISE, convert_public_set
 from ppocr.synth.create_lmdb import create_lmdb_dataset
 from ppocr.synth.generator import WORDS_FILE, generate_per_case, settings_for
 from ppocr.synth.text import CASE_CHOICES
@@ -101,3 +102,32 @@ def create_lmdb(args):
                                   delimiter=args.delimiter, progress=True)
     print(summary)
     return summary
+
+
+def public_set_args(argv=None, description=None):
+    """The command line of ``tools/convert_public_set.py``."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--format", required=True, choices=FORMATS, help="how the set's ground truth is written")
+    parser.add_argument("--gt", required=True, help="the ground-truth file (gt.txt, traindata.mat, train.xml, "
+                                                    "COCO_Text.json, or a path<TAB>label file)")
+    parser.add_argument("--images", default=None, help="folder the ground truth's image names are relative to "
+                                                       "(default: the ground-truth file's folder)")
+    parser.add_argument("--out", required=True, help="folder of the new LMDB (OUT/train and OUT/val with --val_fraction)")
+    parser.add_argument("--normalise", choices=NORMALISE, default="none",
+                        help="alnum36: lower-case and keep only 0-9a-z, as the 36-character models read "
+                             "(default: none, the labels as written)")
+    parser.add_argument("--max_len", type=int, default=25, help="drop longer labels (default 25)")
+    parser.add_argument("--val_fraction", type=float, default=0.0,
+                        help="keep this random part of the samples apart as a validation set (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="which samples go to validation")
+    return parser.parse_args(argv)
+
+
+def convert_public(args):
+    """``tools/convert_public_set.py``: one public set into an LMDB, with a report."""
+    get_logger()
+    report = convert_public_set(args.format, args.gt, args.out, images=args.images, normalise=args.normalise,
+                                max_len=args.max_len, val_fraction=args.val_fraction, seed=args.seed, progress=True)
+    print(report)
+    print(f"written to {args.out} (report.json beside the LMDB)")
+    return report

@@ -123,3 +123,40 @@ def test_augmentation_follows_seed_and_epoch(lmdb_tree, ctc_charset):
     assert np.array_equal(first, ds[4]["image"])
     ds.set_epoch(2)
     assert not np.array_equal(first, ds[4]["image"])
+
+
+def texts_of(ds):
+    return [raw_label(*(lambda k, key: (ds.paths[k], key))(*ds.locate(i))) for i in range(len(ds))]
+
+
+def test_ratio_list_repeats_and_subsamples_each_data_dir_entry(lmdb_tree, ctc_charset, caplog):
+    a, b = str(lmdb_tree / "a"), str(lmdb_tree / "nested")  # 40 and 24 samples
+    config = make_config({"name": "LMDBDataSet", "data_dir": [a, b], "ratio_list": [0.25, 2.5]})
+    with caplog.at_level(logging.INFO, logger="ppocr"):
+        ds = LMDBDataSet(config, "Train", ctc_charset, seed=3)
+    assert len(ds) == 10 + 60 and "ratio 2.5: 60 per epoch" in caplog.text
+    stored = [ds.locate(i) for i in range(len(ds))]
+    from_a, from_b = stored[:10], stored[10:]
+    assert all(k == 0 for k, _ in from_a) and len(set(from_a)) == 10  # a fixed quarter of a, no repeats
+    assert all(k == 1 for k, _ in from_b)
+    counts = np.bincount([key for _, key in from_b], minlength=25)[1:]
+    assert sorted(set(counts.tolist())) == [2, 3] and counts.sum() == 60  # each sample twice, half a third time
+    # the same seed picks the same samples; another seed others
+    assert [ds.locate(i) for i in range(len(ds))] == [LMDBDataSet(config, "Train", ctc_charset, seed=3).locate(i)
+                                                      for i in range(len(ds))]
+    assert from_a != [LMDBDataSet(config, "Train", ctc_charset, seed=4).locate(i) for i in range(10)]
+    # repeated samples are augmented as samples of their own: the per-sample seed is the epoch's index
+    assert ds[10]["text"] == raw_label(ds.paths[1], stored[10][1])
+
+
+def test_ratio_list_one_number_applies_to_every_entry_and_bad_values_are_user_errors(lmdb_tree, ctc_charset):
+    a, b = str(lmdb_tree / "a"), str(lmdb_tree / "nested")
+    ds = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": [a, b], "ratio_list": 2}), "Train", ctc_charset)
+    assert len(ds) == 128
+    plain = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": a, "ratio_list": [1.0]}), "Train",
+                        ctc_charset)
+    assert len(plain) == 40 and plain.ratio_index is None  # the reference configs' ratio_list: [1.0]
+    for bad, match in (([1.0], "1 values for 2"), ([1.0, 0], "above 0"), ([1.0, "x"], "above 0")):
+        with pytest.raises(UserError, match=match):
+            LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": [a, b], "ratio_list": bad}), "Train",
+                        ctc_charset)

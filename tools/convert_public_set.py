@@ -1,0 +1,29 @@
+"""Convert the training split of a public word-crop set, as its authors distribute it, to an LMDB.
+
+    # ICDAR 2015 incidental text, word recognition, training crops (gt.txt beside the images)
+    python tools/convert_public_set.py --format icdar --gt ch4_training_word_images_gt/gt.txt \\
+        --out train_data/real/training/ic15 --normalise alnum36 --val_fraction 0.1
+    # IIIT5K (traindata.mat needs scipy), Street View Text (crops cut from the scenes by train.xml)
+    python tools/convert_public_set.py --format iiit5k --gt IIIT5K/traindata.mat --out train_data/real/training/iiit5k
+    python tools/convert_public_set.py --format svt --gt svt1/train.xml --out train_data/real/training/svt
+    # COCO-Text: legible machine-printed English words of the train images
+    python tools/convert_public_set.py --format cocotext --gt cocotext.v2.json --images train2014 \\
+        --out train_data/real/training/cocotext
+
+The report says how many samples were kept (for training and validation) and how many were
+dropped and why (do-not-care ###, empty or over-long labels, unreadable images, boxes outside
+the image), and is written to OUT/report.json. doc/tools/convert_public_set.md lists where the
+sets come from and their licences. Convert training splits only: the test splits are for reporting.
+"""
+import _bootstrap  # noqa: F401  (puts the repository on sys.path)
+
+from ppocr.engine.data_cli import convert_public, public_set_args
+from ppocr.engine.program import run
+
+
+def main(argv=None):
+    return convert_public(public_set_args(argv, description=__doc__))
+
+
+if __name__ == "__main__":
+    run(main)
