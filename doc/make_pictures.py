@@ -50,8 +50,24 @@ def _samples():
     return [(os.path.join(REPO, "doc", name), label) for name, label in pairs]
 
 
-# the fonts of the pretraining recipe (doc/tools/gen_synth_data.md), where installed
+# the fonts and backgrounds of the pretraining recipe (doc/tools/gen_synth_data.md), where installed
 RECIPE_FONTS = ["/usr/share/fonts", "/usr/share/texmf/fonts/opentype"]
+RECIPE_BACKGROUNDS = ["/usr/share/backgrounds", "/usr/share/wallpapers", "/usr/share/gimp/2.0/patterns",
+                      "/usr/share/mypaint/backgrounds"]
+# one row per effect: the settings that make every sample of the row show it
+EFFECTS = {
+    "photograph": dict(background_weights=(("photo", 1.0),), p_busy=1.0),
+    "cylinder": dict(p_arc=0.0, p_cylinder=1.0),
+    "arc": dict(p_arc=1.0),
+    "neighbours": dict(p_neighbours=1.0, p_loose=1.0),
+    "board edges": dict(p_edges=1.0),
+    "perspective": dict(p_perspective=1.0, perspective=(0.18, 0.3)),
+    "defocus": dict(p_motion_blur=0.0, p_defocus=1.0),
+    "motion blur": dict(p_motion_blur=1.0),
+    "cast shadow": dict(p_cast_shadow=1.0),
+    "low resolution": dict(p_low_resolution=1.0),
+    "JPEG": dict(p_jpeg=1.0, jpeg_quality=(10, 25)),
+}
 
 
 def synth_samples():
@@ -72,6 +88,25 @@ def synth_samples():
     width = max(top.shape[1], bottom.shape[1])
     top, bottom = (np.pad(g, ((0, 0), (0, width - g.shape[1]), (0, 0)), constant_values=255) for g in (top, bottom))
     _save("synth_samples.png", np.concatenate([top, np.full((12, width, 3), 255, np.uint8), bottom], axis=0))
+
+
+def synth_effects():
+    """A row of six training words per effect of the generator, each drawn with that effect
+    on every sample (the rest as usual): a contact sheet of generated words only."""
+    from dataclasses import replace
+
+    from ppocr.synth import DEFAULT_SETTINGS, generate
+
+    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
+    backgrounds = [f for f in RECIPE_BACKGROUNDS if os.path.isdir(f)] or None
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (name, changes) in enumerate(EFFECTS.items()):
+            folder = os.path.join(tmp, str(k))
+            generate(6, seed=20 + k, out_dir=folder, fonts=fonts, split="train", backgrounds=backgrounds,
+                     settings=replace(DEFAULT_SETTINGS, **changes))
+            rows.append([_text(name, width=130)] + [tile for pair in _annotated(folder) for tile in pair[:1]])
+    _save("synth_effects.png", compose_grid(rows, ["effect"] + [""] * 6))
 
 
 def _annotated(folder):
@@ -198,7 +233,7 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, lmdb_inputs, rectify, readings, ctc_probs, eval_failures)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, lmdb_inputs, rectify, readings, ctc_probs, eval_failures)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -69,8 +69,8 @@ class SynthSettings:
     cut: tuple = (0.03, 0.12)
     # --- clutter (clutter.py): what else the box catches ---
     p_neighbours: float = 0.20  # a line of text above or below, or a word on the left or right
-    neighbour_line_gap: tuple = (0.1, 0.6)  # between the lines' ink, in units of the text height
-    neighbour_word_gap: tuple = (0.25, 0.9)  # between the words' ink, likewise
+    neighbour_line_gap: tuple = (0.03, 0.35)  # between the lines' ink, in units of the text height
+    neighbour_word_gap: tuple = (0.15, 0.6)  # between the words' ink, likewise
     p_edges: float = 0.10  # the edge of a board or frame along one side
 
     # --- background (background.py) ---
