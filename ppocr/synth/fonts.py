@@ -24,6 +24,7 @@ from PIL import ImageFont
 
 from ppocr.errors import UserError
 from ppocr.synth.files import find_files
+from ppocr.synth.split import family_key, select_faces
 
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 CHECK_CHARS = string.ascii_letters + string.digits
@@ -71,11 +72,6 @@ class FontFace:
         return ImageFont.truetype(self.path, size, index=self.index, layout_engine=ImageFont.Layout.BASIC)
 
 
-def family_key(name):
-    """A family name compared without case, spaces or punctuation: 'STIX General' = 'STIXGeneral'."""
-    return re.sub(r"[^0-9a-z]", "", name.lower())
-
-
 def matplotlib_font_dir():
     import matplotlib
 
@@ -96,8 +92,6 @@ def find_fonts(patterns=None, split="all", families=None, exclude_families=None)
 
         find_fonts("/usr/share/fonts", split="heldout")   # the held-out families' faces only
     """
-    from ppocr.synth.split import select_faces
-
     files = font_files(patterns)
     faces = [face for path in files for face in inspect_file(path, os.stat(path).st_mtime_ns)]
     if not faces:

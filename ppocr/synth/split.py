@@ -18,8 +18,9 @@ every family. Example::
 
     find_fonts("/usr/share/fonts", split="train")
 """
+import re
+
 from ppocr.errors import UserError
-from ppocr.synth.fonts import family_key
 
 HELD_OUT_FAMILIES = {
     "serif": ("STIXGeneral", "STIX", "STIX Two", "Liberation Serif", "Tinos", "Nimbus Roman", "FreeSerif",
@@ -30,6 +31,11 @@ HELD_OUT_FAMILIES = {
     "mono": ("Inconsolata",),
 }
 SPLITS = ("all", "train", "heldout")
+
+
+def family_key(name):
+    """A family name compared without case, spaces or punctuation: 'STIX General' = 'STIXGeneral'."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def held_out_keys():
