@@ -19,7 +19,8 @@ setup(
     long_description_content_type="text/markdown",
     packages=find_packages(include=["ppocr", "ppocr.*"]),
     package_data={"ppocr": ["utils/*.txt", "utils/dict/*.txt", "synth/*.txt", "ops/*.cc"]},
-    python_requires=">=3.9",
+    # itertools.pairwise (the CPU model replicas) is the newest language feature the code uses
+    python_requires=">=3.10",
     install_requires=requirements,
     extras_require={"test": ["pytest", "pytest-timeout", *ONNX, *SERVE], "onnx": ONNX, "serve": SERVE},
 )
