@@ -1,6 +1,7 @@
 """YAML configs with ``-o Section.key=value`` overrides, read safely (never executed)."""
 import copy
 import difflib
+import logging
 import os
 import re
 
@@ -58,48 +59,95 @@ def parse_value(text):
 
 
 def parse_overrides(pairs):
-    """['A.b=1', '+C=x'] -> [(['A', 'b'], 1, False), (['C'], 'x', True)]: path, value, and whether
-    a new key is added on purpose (a leading '+'); a pair without '=' is an error."""
+    """['A.b=1', '+C=x', '~A.d'] -> [(['A', 'b'], 1, 'set'), (['C'], 'x', 'add'), (['A', 'd'], None, 'delete')]:
+    path, value, and what to do: set an existing (or engine-read) key, add a new key on purpose (a
+    leading '+'), delete a key (a leading '~', no '='); anything else without '=' is an error."""
     parsed = []
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         key = key.strip()
-        add = key.startswith("+")
-        key = key[1:] if add else key
-        if not sep or not key or any(not part for part in key.split(".")):
-            raise UserError(
-                f"malformed -o option {pair!r}: expected Section.key=value, e.g. -o Global.epoch_num=10"
-            )
-        parsed.append((key.split("."), parse_value(value.strip()), add))
+        mode = {"+": "add", "~": "delete"}.get(key[:1], "set")
+        key = key[1:] if mode != "set" else key
+        if (not sep) != (mode == "delete") or not key or any(not part for part in key.split(".")):
+            raise UserError(f"malformed -o option {pair!r}: expected Section.key=value (e.g. -o Global.epoch_num=10), "
+                            "+Section.key=value to add a key or ~Section.key to delete one")
+        parsed.append((key.split("."), None if mode == "delete" else parse_value(value.strip()), mode))
     return parsed
 
 
-def apply_overrides(cfg, pairs):
+def apply_overrides(cfg, pairs, notices=None):
     """Return a copy of ``cfg`` with each ``Section.key=value`` of ``pairs`` set.
 
     Every section on the path must exist (a typo must not create a new section). The last key
-    must exist too, or be one the engine reads (``Global.cpu_threads``), or be an option of a
+    must exist too, or be one the engine reads (``Global.seed``), or be an option of a
     component (a section with a ``name``, or a data op: its registry checks the option); a
-    ``+`` in front (``+Global.my_key=1``) adds any new key on purpose. List items are addressed
+    ``+`` in front (``+Global.my_key=1``) adds any new key on purpose, a ``~`` in front
+    (``~Train.dataset.label_file_list``) deletes a key or a list item. List items are addressed
     by index: ``Train.dataset.transforms.2.RecResizeImg.image_shape``.
+
+    A component's ``name`` changed here (``Train.dataset.name=LMDBDataSet``) drops the options of
+    the previous component that the new one does not take, unless they were typed here too; each
+    drop is one line appended to ``notices`` (logged as a warning when no list is given).
     """
     cfg = copy.deepcopy(cfg)
-    for path, value, add in parse_overrides(pairs):
+    renamed, typed = {}, set()
+    for path, value, mode in parse_overrides(pairs):
         node, component = cfg, False
         for depth, key in enumerate(path[:-1]):
             component = component or isinstance(node, list)
             node = _child(node, key, path[: depth + 1])
         component = component or isinstance(node, list) or (isinstance(node, dict) and "name" in node)
         last = path[-1]
+        if mode == "delete":
+            _delete(node, last, path)
+            continue
+        typed.add(tuple(path))
         if isinstance(node, list):
             node[_index(node, last, path)] = value
         elif isinstance(node, dict):
-            if last not in node and not add and not component:
+            if last not in node and mode != "add" and not component:
                 _check_new_key(node, path)
+            if last == "name" and isinstance(node.get("name"), str) and tuple(path[:-1]) not in renamed:
+                renamed[tuple(path[:-1])] = (node["name"], node)
             node[last] = value
         else:
             raise UserError(f"-o {'.'.join(path)}: {'.'.join(path[:-1])} is a value, not a section")
+    for section, (old_name, node) in renamed.items():
+        _drop_foreign_options(section, old_name, node, {p[-1] for p in typed if p[:-1] == section}, notices)
     return cfg
+
+
+def _drop_foreign_options(section, old_name, node, typed, notices):
+    """Options of the file's component ``old_name`` that the component now named does not take."""
+    from ppocr.registry import component_options
+
+    new_name = node.get("name")
+    options = component_options(old_name, new_name) if isinstance(new_name, str) else None
+    if options is None or old_name == new_name:
+        return
+    old_options, new_options = options
+    dropped = [k for k in node if k in old_options and k not in new_options and k not in typed]
+    if not dropped:
+        return
+    for key in dropped:
+        del node[key]
+    message = (f"-o {'.'.join(section)}.name={new_name}: dropped {', '.join(dropped)} of {old_name} from the config "
+               f"({new_name} does not take {'it' if len(dropped) == 1 else 'them'})")
+    if notices is None:
+        logging.getLogger("ppocr").warning(message)
+    else:
+        notices.append(message)
+
+
+def _delete(node, key, path):
+    if isinstance(node, list):
+        del node[_index(node, key, path)]
+    elif isinstance(node, dict) and key in node:
+        del node[key]
+    else:
+        known = ", ".join(map(str, node)) if isinstance(node, dict) else "none"
+        raise UserError(f"-o ~{'.'.join(path)}: there is no key {key!r} to delete in "
+                        f"{'.'.join(path[:-1]) or 'the top level'} (known here: {known})")
 
 
 def _check_new_key(node, path):
@@ -140,9 +188,9 @@ def _child(node, key, path):
     return child
 
 
-def merge_config(path, overrides=None):
-    """``load_config(path)`` with ``overrides`` (a list of 'A.b=c' strings) applied."""
-    return apply_overrides(load_config(path), overrides)
+def merge_config(path, overrides=None, notices=None):
+    """``load_config(path)`` with ``overrides`` (a list of 'A.b=c' strings) applied (``apply_overrides``)."""
+    return apply_overrides(load_config(path), overrides, notices)
 
 
 def dump_config(cfg, path):

@@ -78,6 +78,15 @@ def _eval_batch_step(value):
     return _integer(1)(value)
 
 
+def _device(value):
+    if not isinstance(value, str):
+        raise _Wrong
+    kind, colon, number = value.lower().partition(":")
+    if kind not in ("cpu", "gpu") or colon and not (kind == "gpu" and number.isdigit()):
+        raise _Wrong
+    return value.lower()
+
+
 POSITIVE = Check(_integer(1), "a positive integer", "10")
 
 
@@ -93,6 +102,7 @@ KEYS = {
     "Global.save_epoch_step": POSITIVE,
     "Global.log_smooth_window": POSITIVE,
     "Global.max_text_length": POSITIVE,
+    "Global.device": Check(_device, "cpu, gpu or gpu:N", "gpu:0"),
     "Global.cpu_replicas": Check(_auto_or_positive, "auto or a positive integer", "2"),
     "Global.seed": Check(_integer(0), "an integer >= 0", "1024"),
     "Global.eval_batch_step": Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]"),

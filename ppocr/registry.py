@@ -30,8 +30,17 @@ class Registry:
         self._classes = {}
 
     def register(self, name=None):
+        """Decorator adding a class (or factory function) under ``name`` (default: its own name).
+
+        A constructor taking ``**kwargs`` is refused: a misspelt option would vanish into it
+        instead of being reported against the signature.
+        """
+
         def wrap(cls):
             key = name or cls.__name__
+            if any(p.kind is p.VAR_KEYWORD for p in (_parameters(cls) or {}).values()):
+                raise TypeError(f"{self.kind} {key}: a component built from a config cannot take **kwargs "
+                                "(a misspelt option would vanish into them); name each option in the signature")
             if key in self._classes and self._classes[key] is not cls:
                 raise KeyError(f"{self.kind} {key!r} is registered twice")
             self._classes[key] = cls
@@ -41,6 +50,18 @@ class Registry:
 
     def names(self):
         return sorted(self._classes)
+
+    def options(self, name):
+        """The option names component ``name`` takes from its config section (a class may list them
+        in an ``options`` tuple, as the datasets do; otherwise its signature says), plus the
+        reference-only options it ignores."""
+        cls = self.get(name)
+        declared = getattr(cls, "options", None)
+        if isinstance(declared, (tuple, list, frozenset, set)):
+            taken = set(declared)
+        else:
+            taken = {k for k, p in (_parameters(cls) or {}).items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        return taken | REFERENCE_ONLY_OPTIONS.get((self.kind, name), set())
 
     def get(self, name):
         if name not in self._classes:
@@ -67,20 +88,35 @@ class Registry:
         cls = self.get(name)
         ignored = REFERENCE_ONLY_OPTIONS.get((self.kind, name), set())
         options = {k: v for k, v in cfg.items() if k != "name" and k not in ignored}
-        try:
-            params = inspect.signature(cls).parameters
-        except (TypeError, ValueError):  # no inspectable signature (a builtin): let the call decide
+        params = _parameters(cls)
+        if params is None:  # no inspectable signature (a builtin): let the call decide
             return cls(**options, **extra)
-        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-            given_by_builder = set(extra) | set(context or {})
-            check_options(self.kind, name, options, [k for k, p in params.items() if k not in given_by_builder
-                                                     and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)])
+        given_by_builder = set(extra) | set(context or {})
+        check_options(self.kind, name, options, [k for k, p in params.items() if k not in given_by_builder
+                                                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)])
         kwargs = {**options, **extra, **{k: v for k, v in (context or {}).items() if k in params}}
         try:
             inspect.signature(cls).bind(**kwargs)
         except TypeError as e:  # a required option missing
             raise UserError(f"{self.kind} {name}: {e}; check its options in the config") from None
         return cls(**kwargs)
+
+
+def _parameters(cls):
+    """The parameters of ``cls``'s constructor; None when it has no inspectable signature (a builtin)."""
+    try:
+        return inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return None
+
+
+def component_options(old_name, new_name):
+    """``(options of old_name, options of new_name)`` when one registry holds both components, else
+    None: what a section whose ``name`` is changed may keep (``ppocr.config.apply_overrides``)."""
+    for registry in ALL:
+        if old_name in registry and new_name in registry:
+            return registry.options(old_name), registry.options(new_name)
+    return None
 
 
 def check_options(kind, name, given, accepted):
@@ -117,3 +153,5 @@ OPTIMIZERS = Registry("optimizer")
 LR_SCHEDULES = Registry("lr schedule")
 REGULARIZERS = Registry("regularizer")
 CHARSETS = Registry("charset")
+ALL = (TRANSFORMS, BACKBONES, NECKS, HEADS, LOSSES, POSTPROCESS, METRICS, DATASETS, DATA_OPS, OPTIMIZERS,
+       LR_SCHEDULES, REGULARIZERS, CHARSETS)

@@ -80,3 +80,57 @@ def test_python_tags_are_refused(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         load_config(str(tmp_path / "nope.yml"))
+
+
+def test_a_key_is_deleted_with_a_tilde(cfg_file):
+    cfg = apply_overrides(load_config(cfg_file), ["~Global.pretrained_model", "~Train.dataset.transforms.0"])
+    assert "pretrained_model" not in cfg["Global"] and cfg["Train"]["dataset"]["transforms"] == []
+    with pytest.raises(UserError, match=r"-o ~Global.pretrained_modle: there is no key 'pretrained_modle' to delete"):
+        apply_overrides(load_config(cfg_file), ["~Global.pretrained_modle"])
+    with pytest.raises(UserError, match="malformed -o option '~Global.epoch_num=3'"):
+        apply_overrides(load_config(cfg_file), ["~Global.epoch_num=3"])
+
+
+SPIN = "configs/rec/rec_r32_gaspin_bilstm_att.yml"
+
+
+def test_a_changed_component_name_drops_the_files_options_the_new_one_does_not_take(repo_root, tmp_path):
+    import ppocr.data.lmdb_dataset  # noqa: F401  (registers the datasets)
+    import ppocr.data.simple_dataset  # noqa: F401
+    from ppocr.data import build_dataset
+    from ppocr.engine.components import build_charset
+    from ppocr.synth import generate
+
+    generate(2, seed=3, lmdb_dir=str(tmp_path / "lmdb"))
+    notices = []
+    cfg = apply_overrides(load_config(str(repo_root / SPIN)),
+                          ["Train.dataset.name=LMDBDataSet", f"Train.dataset.data_dir={tmp_path / 'lmdb'}"], notices)
+    assert "label_file_list" not in cfg["Train"]["dataset"] and "label_file_list" in cfg["Eval"]["dataset"]
+    assert notices == ["-o Train.dataset.name=LMDBDataSet: dropped label_file_list of SimpleDataSet from the config "
+                       "(LMDBDataSet does not take it)"]
+    assert len(build_dataset(cfg, "Train", build_charset(cfg))) == 2
+
+
+def test_an_option_the_user_typed_stays_an_error_after_a_name_change(repo_root):
+    import ppocr.data.lmdb_dataset  # noqa: F401
+    import ppocr.data.simple_dataset  # noqa: F401
+    from ppocr.data import build_dataset
+    from ppocr.engine.components import build_charset
+
+    notices = []
+    cfg = apply_overrides(load_config(str(repo_root / SPIN)), [
+        "Train.dataset.label_file_list=[a.txt]", "Train.dataset.name=LMDBDataSet"], notices)
+    assert cfg["Train"]["dataset"]["label_file_list"] == ["a.txt"] and notices == []
+    with pytest.raises(UserError, match="dataset LMDBDataSet has no option 'label_file_list'"):
+        build_dataset(cfg, "Train", build_charset(cfg))
+
+
+def test_a_name_change_keeps_what_both_take_and_what_the_builder_reads(repo_root):
+    import ppocr.optimizer  # noqa: F401  (registers the optimizers)
+
+    notices = []
+    cfg = apply_overrides(load_config(str(repo_root / SPIN)), ["Optimizer.name=Momentum"], notices)
+    # Momentum takes neither beta; lr and clip_norm are read by the optimizer's builder, not by AdamW
+    assert {k for k in cfg["Optimizer"]} == {"name", "lr", "clip_norm"}
+    assert notices == ["-o Optimizer.name=Momentum: dropped beta1, beta2 of AdamW from the config "
+                       "(Momentum does not take them)"]

@@ -25,6 +25,8 @@ def test_shipped_and_reference_configs_pass(path):
     ("Global", "eval_batch_step", [1, 2, 3], "Global.eval_batch_step must be"),
     ("Global", "use_amp", "yes", "Global.use_amp must be True or False"),
     ("Global", "checkpoints", 5, "Global.checkpoints must be a path"),
+    ("Global", "device", "tpu", "Global.device must be cpu, gpu or gpu:N"),
+    ("Global", "device", "cpu:1", "Global.device must be cpu, gpu or gpu:N"),
 ])
 def test_wrong_types_name_the_key_and_an_example(section, key, value, message):
     with pytest.raises(UserError, match=message.replace("[", r"\[")) as e:

@@ -19,7 +19,7 @@ def test_register_build_and_unknown_name_lists_known_ones():
 
 
 def test_all_seed_components_are_registered():
-    import ppocr.data  # noqa: F401
+    import ppocr.data.loader  # noqa: F401  (registers the datasets)
     import ppocr.losses  # noqa: F401
     import ppocr.metrics  # noqa: F401
     import ppocr.modeling  # noqa: F401
@@ -142,3 +142,33 @@ def test_the_reference_only_options_are_dropped_and_nothing_else():
     assert op.output_shape == (3, 32, 100)
     with pytest.raises(UserError, match="RecResizeImg has no option 'infer_mod'"):
         build_ops([{"RecResizeImg": {"image_shape": [3, 32, 100], "infer_mod": False}}])
+
+
+def test_a_constructor_with_kwargs_is_refused_at_registration():
+    reg = Registry("widget")
+    with pytest.raises(TypeError, match=r"widget Sponge: a component built from a config cannot take \*\*kwargs"):
+        @reg.register()
+        class Sponge:
+            def __init__(self, size=1, **kwargs):
+                self.size = size
+
+    assert "Sponge" not in reg
+
+
+def test_options_come_from_the_signature_or_a_declared_tuple():
+    reg = Registry("widget")
+
+    @reg.register()
+    class Gear:
+        def __init__(self, charset, teeth=8, *, pitch=1.0):
+            self.teeth = teeth
+
+    @reg.register()
+    class Belt:
+        options = ("length", "width")
+
+        def __init__(self, config):
+            self.config = config
+
+    assert reg.options("Gear") == {"charset", "teeth", "pitch"}
+    assert reg.options("Belt") == {"length", "width"}

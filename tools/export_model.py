@@ -8,7 +8,7 @@
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.engine.export import export
-from ppocr.engine.program import run, setup
+from ppocr.engine.program import config_in_model_folder, run, setup
 
 
 def onnx_flag(parser):
@@ -17,7 +17,7 @@ def onnx_flag(parser):
 
 
 def main(argv=None):
-    config, args = setup(argv, __doc__, extra_args=onnx_flag)
+    config, args = setup(argv, __doc__, extra_args=onnx_flag, config_copy=config_in_model_folder)
     if args.onnx:
         config["Global"]["export_onnx"] = True
     return export(config)

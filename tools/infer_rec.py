@@ -9,12 +9,12 @@ skipped; when none could be read the exit status is 2.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.program import run, setup
-from ppocr.engine.recognizer import infer_images
+from ppocr.engine.infer_cli import infer_images
+from ppocr.engine.program import config_beside_results, run, setup
 
 
 def main(argv=None):
-    config, _ = setup(argv, __doc__)
+    config, _ = setup(argv, __doc__, config_copy=config_beside_results)
     return infer_images(config)
 
 

@@ -5,7 +5,7 @@ import sys
 
 import yaml
 
-from ppocr.config import merge_config
+from ppocr.config import dump_config, merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import Interrupted, UserError
 from ppocr.utils.logging import get_logger
@@ -20,27 +20,38 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def config_parser(description, extra_args=None):
-    """``-c``/``-o`` plus a tool's own options: ``extra_args(parser)`` adds them (one parser, one --help)."""
-    parser = OneLineParser(description=description)
+    """``-c``/``-o``/``--show_config`` plus a tool's own options: ``extra_args(parser)`` adds them
+    (one parser, one --help)."""
+    parser = OneLineParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="YAML config, e.g. configs/rec/rec_mv3_tps_bilstm_ctc.yml")
     parser.add_argument("-o", "--opt", nargs="+", action="append", default=[], metavar="Section.key=value",
-                        help="override config values; several pairs per -o, -o repeatable")
+                        help="override config values (YAML values; several pairs per -o, -o repeatable): "
+                             "Section.key=value sets a key, +Section.key=value adds a key the config lacks, "
+                             "~Section.key deletes a key (quote it: '~Train.dataset.label_file_list')")
+    parser.add_argument("--show_config", action="store_true",
+                        help="also print the merged config (it is always written to the tool's output folder)")
     if extra_args is not None:
         extra_args(parser)
     return parser
 
 
-def setup(argv, description, log_name=None, extra_args=None):
-    """Parse the command line and return ``(config, args)`` with logging and the device ready."""
+def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
+    """Parse the command line and return ``(config, args)`` with logging and the device ready.
+
+    ``config_copy(config)`` names the file the merged config is written to (the tool's output
+    folder; None: nowhere, e.g. training writes its own ``config.yml``); ``--show_config`` prints it.
+    """
     # Paddle loads here, not at import: the data tools (gen_synth_data, create_lmdb_dataset) and
     # their spawned workers share ``run`` and never need it (0.5 GB and 2-3 s per worker)
     import paddle.distributed as dist
 
     from ppocr.utils.device import select_device
 
+    _register_components()
     args = config_parser(description, extra_args).parse_args(argv)
     overrides = [pair for group in args.opt for pair in group]
-    config = check_config(merge_config(args.config, overrides))
+    notices = []
+    config = check_config(merge_config(args.config, overrides, notices))
     g = config.setdefault("Global", {}) or {}
     config["Global"] = g
     world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
@@ -51,10 +62,39 @@ def setup(argv, description, log_name=None, extra_args=None):
     log_file = os.path.join(g["save_model_dir"], log_name) if log_name and g.get("save_model_dir") else None
     logger = get_logger(log_file=log_file, rank=rank)
     if rank == 0:
-        logger.info("config:\n%s", yaml.safe_dump(config, sort_keys=False, allow_unicode=True).rstrip())
+        for notice in notices:
+            logger.info(notice)
+        copy = config_copy(config) if config_copy is not None else None
+        if copy:
+            dump_config(config, copy)
+            logger.info("config (with the -o overrides) written to %s", copy)
+        if args.show_config:
+            logger.info("config:\n%s", yaml.safe_dump(config, sort_keys=False, allow_unicode=True).rstrip())
         logger.info("device: %s, processes: %d, compute threads per process: %s", device, dist.get_world_size(),
                     os.environ.get("OMP_NUM_THREADS", "1"))
     return config, args
+
+
+def config_beside_results(config):
+    """``tools/infer_rec.py``'s config copy: ``Global.save_res_path`` with ``.config.yml`` for its extension."""
+    path = config["Global"].get("save_res_path")
+    return os.path.splitext(path)[0] + ".config.yml" if path else None
+
+
+def config_in_model_folder(config):
+    """``tools/export_model.py``'s config copy: ``config.yml`` in ``Global.save_inference_dir``."""
+    folder = config["Global"].get("save_inference_dir")
+    return os.path.join(folder, "config.yml") if folder else None
+
+
+def _register_components():
+    """Every registry filled, so that a component renamed with -o knows its options (ppocr.config)."""
+    import ppocr.data.lmdb_dataset  # noqa: F401
+    import ppocr.data.simple_dataset  # noqa: F401
+    import ppocr.engine.components  # noqa: F401  (data ops, model stages, post-processing)
+    import ppocr.losses  # noqa: F401
+    import ppocr.metrics  # noqa: F401
+    import ppocr.optimizer  # noqa: F401
 
 
 def run(main):

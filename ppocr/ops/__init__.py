@@ -66,13 +66,7 @@ def _build():
 
     with open(SOURCE, "rb") as f:
         source = f.read()
-    # one folder per source file (its path and text), flags, Paddle and processor: two checkouts (or
-    # versions) never rebuild each other's library under a process that has it loaded (Paddle's own
-    # check compares the source's path too), and a home folder shared by machines of different
-    # processors never hands one a library built for another's instructions (-march=native)
-    key = repr((SOURCE, FLAGS, paddle.__version__, _cpu_flags())).encode()
-    digest = hashlib.sha1(source + key).hexdigest()[:12]
-    build_dir = os.path.join(get_build_directory(), f"ppocr_ops_{digest}")
+    build_dir = os.path.join(get_build_directory(), build_folder_name(source, _cpu_flags()))
     os.makedirs(build_dir, exist_ok=True)
     try:
         # one build at a time: the processes of a distributed run all reach here together
@@ -81,6 +75,8 @@ def _build():
             built = _load_built(build_dir)
             if built is not None:
                 return built
+            logger.warning("compiling CPU kernels, once (about 15 s; needs a C++ compiler); later runs on this "
+                           "processor load them from %s", build_dir)
             with warnings.catch_warnings():  # "No ccache found": one build per checkout, nothing to cache
                 warnings.filterwarnings("ignore", message="No ccache found")
                 module = load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
@@ -95,13 +91,27 @@ def _build():
         return None
 
 
-def _cpu_flags():
-    """The processor's instruction-set flags (Linux), '' where they cannot be read."""
+def build_folder_name(source, cpu_flags):
+    """The cache folder of one build: a digest of the source file (its path and text), the compiler
+    flags, Paddle's version and the processor's instruction sets (``cpu_flags``).
+
+    Two checkouts (or versions) never rebuild each other's library under a process that has it
+    loaded (Paddle's own check compares the source's path too), and a home folder shared by the
+    machines of a cluster never hands an older processor a library that ``-march=native`` built
+    with instructions it lacks: each instruction-set combination gets its own build.
+    """
+    key = repr((SOURCE, FLAGS, paddle.__version__, sorted(set(cpu_flags)))).encode()
+    return f"ppocr_ops_{hashlib.sha1(source + key).hexdigest()[:12]}"
+
+
+def _cpu_flags(cpuinfo="/proc/cpuinfo"):
+    """The processor's instruction-set flags (Linux's ``flags`` line), empty where they cannot be read."""
     try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            return next((line for line in f if line.startswith("flags")), "")
+        with open(cpuinfo, encoding="utf-8", errors="replace") as f:
+            line = next((line for line in f if line.startswith("flags")), "")
     except OSError:
-        return ""
+        return []
+    return line.partition(":")[2].split()
 
 
 def _load_built(build_dir):

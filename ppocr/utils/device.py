@@ -3,8 +3,6 @@ import logging
 
 import paddle
 
-from ppocr.errors import UserError
-
 logger = logging.getLogger("ppocr")
 
 
@@ -12,12 +10,11 @@ def select_device(global_cfg):
     """Set paddle's device from ``Global.use_gpu`` / ``Global.device`` and return its name.
 
     ``Global.device`` (``cpu``, ``gpu``, ``gpu:1``) wins over ``use_gpu``. Under
-    ``paddle.distributed.launch`` each process takes the GPU the launcher gave it.
+    ``paddle.distributed.launch`` each process takes the GPU the launcher gave it. Both values are
+    checked when the config is (``ppocr.config_check``).
     """
     device = global_cfg.get("device")
     use_gpu = global_cfg.get("use_gpu", False)
-    if not isinstance(use_gpu, bool):
-        raise UserError(f"Global.use_gpu must be True or False, got {use_gpu!r}")
     if device is None:
         device = "gpu" if use_gpu else "cpu"
     device = str(device).lower()
@@ -29,8 +26,6 @@ def select_device(global_cfg):
         device = "cpu"
     if device.startswith("gpu") and ":" not in device:
         device = f"gpu:{paddle.distributed.ParallelEnv().dev_id}"
-    if not device.startswith(("cpu", "gpu")):
-        raise UserError(f"Global.device {device!r} is not supported: use cpu, gpu or gpu:N")
     paddle.set_device(device)
     return device
 

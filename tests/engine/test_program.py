@@ -52,3 +52,48 @@ def test_the_data_tools_do_not_load_paddle(tool):
     code = (f"import sys; sys.path.insert(0, 'tools'); import {tool}; "
             "sys.exit('paddle' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO).returncode == 0
+
+
+@pytest.fixture
+def keep_logger():
+    logger = logging.getLogger("ppocr")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved
+
+
+SPIN = str(REPO / "configs" / "rec" / "rec_r32_gaspin_bilstm_att.yml")
+
+
+def test_the_config_goes_to_the_output_folder_and_to_the_screen_only_when_asked(capsys, tmp_path, keep_logger):
+    import yaml
+
+    from ppocr.engine.program import config_beside_results
+
+    argv = ["-c", SPIN, "-o", "Global.use_gpu=False", f"Global.save_res_path={tmp_path / 'out' / 'predicts.txt'}"]
+    config, _ = setup(argv, "test", config_copy=config_beside_results)
+    out = capsys.readouterr().out
+    copy = tmp_path / "out" / "predicts.config.yml"
+    assert yaml.safe_load(copy.read_text()) == config and f"written to {copy}" in out
+    assert "SPINAttentionHead" not in out and len(out.splitlines()) <= 3, out
+    setup([*argv, "--show_config"], "test")
+    assert "name: SPINAttentionHead" in capsys.readouterr().out
+
+
+def test_a_renamed_dataset_drops_the_files_options_with_one_notice(capsys, tmp_path, keep_logger):
+    config, _ = setup(["-c", SPIN, "-o", "Global.use_gpu=False", "Train.dataset.name=LMDBDataSet",
+                       f"Train.dataset.data_dir={tmp_path}"], "test")
+    assert "label_file_list" not in config["Train"]["dataset"]
+    notices = [line for line in capsys.readouterr().out.splitlines() if "dropped" in line]
+    assert len(notices) == 1 and "dropped label_file_list of SimpleDataSet" in notices[0]
+    with pytest.raises(UserError, match="malformed -o option"):
+        setup(["-c", SPIN, "-o", "Train.dataset.label_file_list"], "test")
+
+
+def test_the_help_documents_adding_and_deleting_keys(capsys):
+    from ppocr.engine.program import config_parser
+
+    with pytest.raises(SystemExit):
+        config_parser("test").parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "+Section.key=value adds a key" in text and "~Section.key deletes a key" in text

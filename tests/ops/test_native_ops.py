@@ -139,3 +139,42 @@ def test_a_finished_build_loads_in_a_new_process_without_paddles_setup_run(ops):
         assert proc.stdout.strip().endswith("NONE") and "load ran" in proc.stderr, proc.stdout + proc.stderr[-2000:]
     finally:
         mark.with_suffix(".moved").rename(mark)
+
+
+def test_the_cache_folder_is_keyed_by_the_processors_instruction_sets(tmp_path):
+    """A home folder shared by a cluster: a library built with -march=native on a processor with
+    AVX-512 must not be the one an AVX2-only processor loads; the same instruction sets (in any
+    order) share one build."""
+    from ppocr.ops import _cpu_flags, build_folder_name
+
+    older, newer = ["sse4_2", "avx", "avx2", "fma"], ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw"]
+    assert build_folder_name(b"kernels", older) != build_folder_name(b"kernels", newer)
+    assert build_folder_name(b"kernels", older) == build_folder_name(b"kernels", list(reversed(older)))
+    assert build_folder_name(b"kernels", older) != build_folder_name(b"kernels v2", older)
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse4_2 avx2 avx512f\n\n"
+                       "processor\t: 1\nflags\t\t: fpu sse4_2 avx2 avx512f\n")
+    assert _cpu_flags(str(cpuinfo)) == ["fpu", "sse4_2", "avx2", "avx512f"]
+    assert _cpu_flags(str(tmp_path / "missing")) == []
+
+
+def test_the_first_build_says_so_once(monkeypatch, tmp_path, caplog):
+    """The first run compiles (about 15 s, a C++ compiler needed): one line on screen says so; a
+    process that finds the build done says nothing."""
+    import paddle.utils.cpp_extension as cpp
+    import paddle.utils.cpp_extension.extension_utils as utils
+
+    import ppocr.ops as native
+
+    class Built:
+        ppocr_depthwise_conv2d = ppocr_hardswish = None
+
+    builds = []
+    monkeypatch.setattr(utils, "get_build_directory", lambda: str(tmp_path))
+    monkeypatch.setattr(cpp, "load", lambda **kwargs: builds.append(kwargs) or Built())
+    monkeypatch.setattr(native, "_load_built", lambda build_dir: Built() if builds else None)
+    for _ in range(2):
+        assert native._build.__wrapped__() is not None
+    notices = [r.getMessage() for r in caplog.records if "compiling CPU kernels" in r.getMessage()]
+    assert len(builds) == 1 and len(notices) == 1, notices
+    assert notices[0].startswith("compiling CPU kernels, once") and str(tmp_path) in notices[0]
