@@ -1,15 +1,26 @@
 """Command line of ``tools/serve.py``: flags -> ``ServiceSettings`` -> uvicorn.
 
-uvicorn stops on SIGINT/SIGTERM gracefully: it stops accepting, lets the requests in hand
-finish, then the service's shutdown stops the inference thread. With ``--workers N`` uvicorn
-starts N processes, each with its own model, inference thread and share of the cores; they get
-their settings through the environment (``SETTINGS_VARIABLE``), as spawned processes must.
+Stopping: on SIGINT or SIGTERM uvicorn stops accepting, lets the requests in hand finish, runs
+the service's shutdown (which stops the inference thread), then re-raises the signal with the
+handler that was there before its own; that handler is the default action, so the process ends
+by the signal and the crash guard's parent says ``stopped by SIGINT`` and exits 128 + the signal.
+(Under Python's KeyboardInterrupt handler, asyncio would turn the re-raised SIGINT into a
+cancelled main task, which uvicorn swallows: exit 0 and a ``CancelledError`` traceback.)
+One Ctrl-C must also be one signal: a terminal sends SIGINT to its whole foreground process group
+and the guard's parent forwards what it gets, so the server leaves that group; otherwise it would
+get two, and uvicorn takes a second SIGINT for "force quit" (no draining, no shutdown).
+With ``--workers N`` uvicorn starts N processes, each with its own model, inference thread and
+share of the cores; they get their settings through the environment (``SETTINGS_VARIABLE``), as
+spawned processes must. Its supervisor stops them on a signal and returns: ``main`` re-raises
+that signal, so the tool ends the same way.
 """
 import dataclasses
 import json
 import logging
 import os
+import signal
 
+from ppocr.engine.crash_guard import CHILD_FLAG
 from ppocr.engine.predict_cli import str2bool
 from ppocr.engine.predictor import disable_paddle_signal_handler
 from ppocr.engine.program import OneLineParser
@@ -37,7 +48,8 @@ def build_parser():
     p.add_argument("--enable_mkldnn", type=str2bool, default=None, help="oneDNN for the paddle backend (its default: on)")
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--max_body_bytes", type=int, default=8 * 1024 * 1024, help="413 above this request size")
-    p.add_argument("--max_image_pixels", type=int, default=4_000_000, help="413 for an image with more pixels")
+    p.add_argument("--max_image_pixels", type=int, default=4_000_000,
+                   help="413 for an image with more pixels (at most 178956970: Pillow reads no larger size)")
     p.add_argument("--max_batch_images", type=int, default=64, help="413 for a /predict_batch with more images")
     p.add_argument("--max_pending_images", type=int, default=1024, help="503 while more images wait for the model")
     p.add_argument("--access_log", type=str2bool, default=False, help="one log line per request")
@@ -87,6 +99,8 @@ def app_from_environment():
 
 
 def main(argv=None):
+    if os.environ.get(CHILD_FLAG) == "1":
+        os.setpgid(0, 0)  # stop signals come from the guard's parent alone, once each (see the docstring)
     args = build_parser().parse_args(argv)
     get_logger()
     settings = settings_from(args)
@@ -94,6 +108,7 @@ def main(argv=None):
     import uvicorn
 
     disable_paddle_signal_handler()  # before uvicorn installs its SIGTERM handler (see its docstring)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # what uvicorn re-raises after its graceful stop (see above)
 
     options = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="info",
                    timeout_graceful_shutdown=30)
@@ -101,6 +116,30 @@ def main(argv=None):
                 args.workers, settings.cpu_threads, args.host, args.port)
     if args.workers == 1:
         uvicorn.run(service.create_app(settings), **options)
-    else:
-        os.environ[SETTINGS_VARIABLE] = json.dumps(dataclasses.asdict(settings))
-        uvicorn.run("ppocr.engine.serve_cli:app_from_environment", factory=True, workers=args.workers, **options)
+        return
+    os.environ[SETTINGS_VARIABLE] = json.dumps(dataclasses.asdict(settings))
+    stops = stop_signals_during(lambda: uvicorn.run("ppocr.engine.serve_cli:app_from_environment", factory=True,
+                                                    workers=args.workers, **options))
+    if stops:  # uvicorn's supervisor stopped its workers and returned: end as the single-process server does
+        signal.signal(stops[0], signal.SIG_DFL)
+        signal.raise_signal(stops[0])
+
+
+def stop_signals_during(run):
+    """Call ``run()``; -> the SIGINTs and SIGTERMs that arrived meanwhile, whichever Python handler took them
+    (Python writes each handled signal's number to the wakeup file descriptor)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    try:
+        run()
+    finally:
+        signal.set_wakeup_fd(previous)
+        try:
+            numbers = os.read(read_end, 4096)
+        except BlockingIOError:
+            numbers = b""
+        os.close(read_end)
+        os.close(write_end)
+    return [signal.Signals(n) for n in numbers if n in (signal.SIGINT, signal.SIGTERM)]

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from ppocr.engine.batching import Busy, MicroBatcher, Stopped
 from ppocr.engine.body_limit import BodyLimit
 from ppocr.engine.predictor import TextRecognizer
+from ppocr.errors import UserError
 
 logger = logging.getLogger("ppocr")
 RAW_TYPES = ("image/", "application/octet-stream")
@@ -50,6 +51,12 @@ class ServiceSettings:
     max_pending_images: int = 1024
     batch_window_ms: float = 3.0
     decode_threads: int = 2
+
+    def __post_init__(self):
+        ceiling = pillow_pixel_ceiling()
+        if not 1 <= self.max_image_pixels <= ceiling:
+            raise UserError(f"--max_image_pixels={self.max_image_pixels}: expected 1 to {ceiling} (the most pixels "
+                            "whose size Pillow reads from an image's header before decoding)")
 
 
 class ServiceError(Exception):
@@ -79,16 +86,35 @@ def _image_body(many):
     return {"requestBody": {"required": True, "content": content}}
 
 
-def pixel_count(raw):
-    """Width x height from the image's header (nothing decoded), or None if Pillow cannot tell."""
+def pillow_pixel_ceiling():
+    """The most pixels whose size Pillow tells: past twice ``Image.MAX_IMAGE_PIXELS`` its ``Image.open``
+    raises ``DecompressionBombError`` instead of reading the header, so the limit cannot go higher."""
+    from PIL import Image
+
+    return 2 * Image.MAX_IMAGE_PIXELS
+
+
+def check_pixels(raw, limit, what):
+    """Refuse ``raw`` from its header alone (nothing decoded): 400 if Pillow cannot read the header,
+    413 ``too_many_pixels`` if width x height is over ``limit``."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(raw)) as image:
             width, height = image.size
+    except Image.DecompressionBombError:  # past pillow_pixel_ceiling(), which bounds the limit
+        raise too_many_pixels(what, f"more than {pillow_pixel_ceiling()}", limit) from None
     except (UnidentifiedImageError, OSError, ValueError):
-        return None
-    return width * height
+        # its size unknown before decoding, it could be a decompression bomb
+        raise ServiceError(400, "undecodable_image", f"{what} is not an image whose header Pillow reads: "
+                           "send a png, jpg, bmp, tiff, webp or gif file") from None
+    if width * height > limit:
+        raise too_many_pixels(what, width * height, limit)
+
+
+def too_many_pixels(what, pixels, limit):
+    return ServiceError(413, "too_many_pixels", f"{what} has {pixels} pixels, more than the service's {limit}: "
+                        "crop or shrink it (or raise --max_image_pixels)")
 
 
 class Service:
@@ -111,13 +137,7 @@ class Service:
         arrays = []
         for i, (name, raw) in enumerate(files):
             what = name if len(files) == 1 else f"image {i} ({name})"
-            pixels = pixel_count(raw)
-            if pixels is None:  # its size unknown before decoding, it could be a decompression bomb
-                raise ServiceError(400, "undecodable_image", f"{what} is not an image whose header Pillow reads: "
-                                   "send a png, jpg, bmp, tiff, webp or gif file")
-            if pixels > self.settings.max_image_pixels:
-                raise ServiceError(413, "too_many_pixels", f"{what} has {pixels} pixels, more than the service's "
-                                   f"{self.settings.max_image_pixels}: crop or shrink it (or raise --max_image_pixels)")
+            check_pixels(raw, self.settings.max_image_pixels, what)
             try:
                 arrays.append(self.batcher.model.prepare(raw))
             except SkipSample as e:

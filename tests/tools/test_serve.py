@@ -5,10 +5,8 @@ service batched concurrent requests together; SIGTERM stops it cleanly (exit sta
 shutdown logged, the port closed)."""
 import random
 import signal
-import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -18,15 +16,11 @@ import pytest
 from ppocr.engine.predictor import TextRecognizer
 from ppocr.engine.service_client import ServiceClient, encode_multipart
 from tests.e2e import REPO
+from tests.image_headers import jpeg_declaring, png_declaring
+from tests.serving import free_port, wait_until_healthy
 
 REQUESTS, CLIENTS = 240, 16
 LIMITS = {"max_body_bytes": 1_000_000, "max_image_pixels": 1_000_000, "max_batch_images": 8}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def good_images():
@@ -53,7 +47,7 @@ def server(shipped_onnx, tmp_path_factory):
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     client = ServiceClient("127.0.0.1", port, timeout=60)
     try:
-        wait_until_healthy(proc, client, log)
+        wait_until_healthy(proc, port, log)
         yield proc, client, log
     finally:
         if proc.poll() is None:  # the test failed before stopping it: SIGTERM reaches the server, SIGKILL would not
@@ -63,19 +57,6 @@ def server(shipped_onnx, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-def wait_until_healthy(proc, client, log, seconds=120):
-    deadline = time.monotonic() + seconds
-    while True:
-        assert proc.poll() is None, f"tools/serve.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
-        try:
-            if client.health()[0] == 200:
-                return
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, f"no answer from tools/serve.py in {seconds} s:\n{log.read_text()[-3000:]}"
-        time.sleep(0.25)
 
 
 def bad_requests(good):
@@ -101,7 +82,24 @@ def bad_requests(good):
         ("too many pixels", lambda c: c.predict(huge, filename="huge.png"), 413, "too_many_pixels", "1100000 pixels"),
         ("empty form", lambda c: c.request("POST", "/predict_batch", *encode_multipart([], "images")), 400, "no_image",
          "no image"),
+        *bomb_requests(good),
     ]
+
+
+def bomb_requests(good):
+    """20000 x 20000 PNG and JPEG, past Pillow's decompression-bomb threshold, to both routes."""
+    requests = []
+    for kind, declaring in (("png", png_declaring), ("jpg", jpeg_declaring)):
+        bomb = (f"bomb.{kind}", declaring(20000, 20000))
+        requests += [
+            (f"{kind} bomb", lambda c, bomb=bomb: c.predict(bomb[1], filename=bomb[0]), 413, "too_many_pixels",
+             f"{bomb[0]} has more than"),
+            (f"{kind} bomb as the raw body", lambda c, bomb=bomb: c.predict(bomb[1], raw=True), 413, "too_many_pixels",
+             "the request body has more than"),
+            (f"{kind} bomb in a batch", lambda c, bomb=bomb: c.predict_batch([good[0], bomb]), 413, "too_many_pixels",
+             f"image 1 ({bomb[0]}) has more than"),
+        ]
+    return requests
 
 
 def plan(good, count, seed=13):
