@@ -166,17 +166,16 @@ def _readings_sheet(name, readings, title):
 def readings():
     """infer_rec (dygraph weights) and predict_rec (exported model) on the bundled samples."""
     from ppocr.config import load_config
-    from ppocr.engine.inference import read_bytes
+    from ppocr.engine.pipeline import dygraph_pipeline
     from ppocr.engine.predictor import TextRecognizer
     from ppocr.engine.recognizer import Recognizer
 
     config = load_config(CONFIG)
     config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
     paths = [p for p, _ in _samples()]
-    _readings_sheet("infer_rec_readings.png", Recognizer.from_config(config).read([read_bytes(p) for p in paths]),
-                    "infer_rec")
+    _readings_sheet("infer_rec_readings.png", dygraph_pipeline(Recognizer.from_config(config))(paths), "infer_rec")
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
-    _readings_sheet("predict_rec_readings.png", recognizer([read_bytes(p) for p in paths]), "predict_rec")
+    _readings_sheet("predict_rec_readings.png", recognizer(paths), "predict_rec")
 
 
 def ctc_probs():
@@ -184,12 +183,11 @@ def ctc_probs():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ppocr.engine.inference import read_bytes
     from ppocr.engine.predictor import TextRecognizer
 
     path, label = _samples()[9]
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
-    probs = recognizer.backend.run(recognizer.prepare(read_bytes(path))[None])[0]  # [T, classes]
+    probs = recognizer.backend.run(recognizer.prepare(path)[None])[0]  # [T, classes]
     tokens = ["blank" if t == "" else t for t in recognizer.charset.tokens]
     fig = Figure(figsize=(7.5, 4.2), dpi=100)
     FigureCanvasAgg(fig)

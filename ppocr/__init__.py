@@ -9,6 +9,7 @@ _PUBLIC = {
     "build_model": "ppocr.engine.components",
     "load_config": "ppocr.config",
     "merge_config": "ppocr.config",
+    "Skipped": "ppocr.engine.pipeline",
     "TextRecognizer": "ppocr.engine.predictor",
 }
 __all__ = sorted(_PUBLIC)

@@ -56,7 +56,8 @@ def test_predict_rec_with_the_seed_flags_reads_what_infer_rec_reads(trained):
                     f"Global.infer_img={images}")
     infer = infer_rec_results(proc.stdout)
     assert len(infer) == 8
-    seed_flags = [f"--rec_model_dir={trained['inference']}/", "--rec_image_shape=3, 32, 100",
+    # the reference's command with its typos corrected, and SPIN's one grey channel (it says 3)
+    seed_flags = [f"--rec_model_dir={trained['inference']}/", "--rec_image_shape=1, 32, 100",
                   "--rec_algorithm=SPIN", "--rec_char_dict_path=./ppocr/utils/dict/spin_dict.txt",
                   "--use_space_char=False"]
     for batch in ("1", "6"):
@@ -71,14 +72,16 @@ def test_predict_rec_with_the_seed_flags_reads_what_infer_rec_reads(trained):
     ('--rec_char_dict_path=/ppocr/utils/dict/spin_dict.txt', "'/ppocr/utils/dict/spin_dict.txt': no such file"),
     ("--use_space_char=Falsee", "'Falsee' is not a boolean: expected True or False"),
     ("--rec_algorithm=STARNet", "the model in"),
+    ("--rec_image_shape=3, 32, 100", "exported for [1, 32, 100] (one channel: the model reads grey images)"),
 ])
 def test_the_seed_command_typos_are_one_line_errors(trained, flag, message):
     images = trained["root"] / "test" / "images"
     flags = {"--rec_char_dict_path": "--rec_char_dict_path=./ppocr/utils/dict/spin_dict.txt",
-             "--use_space_char": "--use_space_char=False", "--rec_algorithm": "--rec_algorithm=SPIN"}
+             "--use_space_char": "--use_space_char=False", "--rec_algorithm": "--rec_algorithm=SPIN",
+             "--rec_image_shape": "--rec_image_shape=1, 32, 100"}
     flags[flag.split("=")[0]] = flag
     proc = run_tool("tools/infer/predict_rec.py", f"--image_dir={images}", f"--rec_model_dir={trained['inference']}/",
-                    "--rec_image_shape=3, 32, 100", *flags.values(), expect=2)
+                    *flags.values(), expect=2)
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 

@@ -1,14 +1,17 @@
-"""The runtimes an exported model folder runs on, behind one interface: ``run(batch) -> probs``.
+"""The runtimes of the inference pipeline, behind one interface: ``run(batch) -> probs``.
 
 A backend takes ``[N, C, H, W]`` float32 images (already preprocessed) and returns the graph's
 ``[N, T, classes]`` probabilities as a numpy array; it knows nothing of images or text.
 
-- ``paddle``: ``paddle.inference`` on ``inference.json`` (or ``.pdmodel``) + ``inference.pdiparams``.
-- ``onnxruntime``: an ``onnxruntime.InferenceSession`` on ``inference.onnx``
-  (``tools/export_model.py --onnx`` writes it).
+- ``paddle``: ``paddle.inference`` on an exported folder's ``inference.json`` (or ``.pdmodel``) +
+  ``inference.pdiparams``.
+- ``onnxruntime``: an ``onnxruntime.InferenceSession`` on the folder's ``inference.onnx``
+  (``tools/export_model.py --onnx`` writes it). Paddle is not imported.
+- ``DygraphBackend``: a config's model with its trained weights in memory (``tools/infer_rec.py``).
 
 ``choose_backend`` picks onnxruntime when the folder holds ``inference.onnx`` and onnxruntime is
-installed, Paddle inference otherwise. Adding a runtime is one class and one line in ``BACKENDS``.
+installed, Paddle inference otherwise. Adding a runtime for exported folders is one class and one
+line in ``BACKENDS``; the folder's file names are ``model_folder.py``'s.
 
 Example::
 
@@ -22,26 +25,13 @@ import os
 
 import numpy as np
 
-from ppocr.errors import UserError
+from ppocr.engine.model_folder import has_onnx, onnx_path, paddle_files
 from ppocr.engine.threads import available_cores
+from ppocr.errors import UserError
 
 logger = logging.getLogger("ppocr")
-ONNX_FILE = "inference.onnx"
 ONNX_INSTALL = "pip install '.[onnx]' (or pip install onnxruntime)"
-
-
-def paddle_model_files(model_dir):
-    """(graph, params) of a Paddle inference folder; a one-line UserError when either is missing."""
-    params = os.path.join(model_dir, "inference.pdiparams")
-    for name in ("inference.json", "inference.pdmodel"):
-        graph = os.path.join(model_dir, name)
-        if os.path.isfile(graph):
-            break
-    else:
-        raise UserError(f"{model_dir!r} has no inference.json or inference.pdmodel: is it an exported model folder?")
-    if not os.path.isfile(params):
-        raise UserError(f"{params!r} is missing: re-export the model with tools/export_model.py")
-    return graph, params
+PADDLE_INSTALL = "pip install paddlepaddle (doc/python_api.md: the install without it)"
 
 
 class PaddleBackend:
@@ -53,7 +43,7 @@ class PaddleBackend:
         import paddle
         import paddle.inference as paddle_infer
 
-        graph, params = paddle_model_files(model_dir)
+        graph, params = paddle_files(model_dir)
         config = paddle_infer.Config(graph, params)
         if use_gpu and paddle.is_compiled_with_cuda():
             config.enable_use_gpu(500, 0)
@@ -86,7 +76,7 @@ class OnnxRuntimeBackend:
     def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
         import onnxruntime as ort
 
-        path = os.path.join(model_dir, ONNX_FILE)
+        path = onnx_path(model_dir)
         if not os.path.isfile(path):
             raise UserError(f"{path!r} is missing: export with tools/export_model.py ... --onnx, "
                             "or use the paddle backend")
@@ -111,26 +101,56 @@ class OnnxRuntimeBackend:
         return self.session.run([self.output_name], feed)[0]
 
 
+class DygraphBackend:
+    """A dygraph model in eval mode (``Recognizer.from_config``), run without gradients."""
+
+    name = "dygraph"
+
+    def __init__(self, model):
+        self.model = model
+
+    def run(self, batch):
+        import paddle
+
+        with paddle.no_grad():
+            probs = self.model(paddle.to_tensor(np.ascontiguousarray(batch, dtype=np.float32)))
+        return probs.numpy()
+
+
 BACKENDS = {backend.name: backend for backend in (PaddleBackend, OnnxRuntimeBackend)}
 
 
+def installed(package):
+    """Whether ``package`` can be imported, found without importing it."""
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # an import hook refuses it, or sys.modules holds None for it
+        return False
+
+
 def onnxruntime_installed():
-    return importlib.util.find_spec("onnxruntime") is not None
+    return installed("onnxruntime")
 
 
 def choose_backend(model_dir, backend=None):
     """The backend name for ``model_dir``: ``backend`` if given (checked), else onnxruntime when the
     folder holds ``inference.onnx`` and onnxruntime is installed, else paddle."""
-    has_onnx = os.path.isfile(os.path.join(model_dir, ONNX_FILE))
+    with_onnx = has_onnx(model_dir)
     if backend is None:
-        return "onnxruntime" if has_onnx and onnxruntime_installed() else "paddle"
+        backend = "onnxruntime" if with_onnx and onnxruntime_installed() else "paddle"
+        if backend == PaddleBackend.name and not installed("paddle"):
+            raise UserError(f"{model_dir!r} runs on Paddle inference, and PaddlePaddle is not installed: "
+                            f"{PADDLE_INSTALL}; or export the model with --onnx and install onnxruntime")
+        return backend
     if backend not in BACKENDS:
         raise UserError(f"backend={backend!r} is not a backend: expected one of {', '.join(BACKENDS)} "
                         "(or None to choose onnxruntime when the folder holds inference.onnx)")
     if backend == OnnxRuntimeBackend.name:
-        if not has_onnx:
-            raise UserError(f"backend 'onnxruntime' needs {os.path.join(model_dir, ONNX_FILE)!r}: "
+        if not with_onnx:
+            raise UserError(f"backend 'onnxruntime' needs {onnx_path(model_dir)!r}: "
                             "export with tools/export_model.py ... --onnx")
         if not onnxruntime_installed():
             raise UserError(f"backend 'onnxruntime' needs the onnxruntime package: {ONNX_INSTALL}")
+    elif not installed("paddle"):
+        raise UserError(f"backend 'paddle' needs PaddlePaddle, which is not installed: {PADDLE_INSTALL}")
     return backend

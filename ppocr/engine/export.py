@@ -1,5 +1,5 @@
 """Export a trained model as a Paddle inference model plus ``inference.yml`` (and, with
-``Global.export_onnx``, ``inference.onnx``).
+``Global.export_onnx``, ``inference.onnx``): the folder format of ``model_folder.py``.
 
 ``inference.yml`` holds everything prediction needs (algorithm, charset, input shape,
 preprocessing, post-processing), so ``tools/infer/predict_rec.py`` never re-implements a
@@ -10,13 +10,12 @@ import os
 
 import numpy as np
 import paddle
-import yaml
 
+from ppocr.engine.model_folder import paddle_prefix, write_model_info
 from ppocr.engine.onnx_export import export_onnx, import_paddle2onnx, remove_stale_onnx
 from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
 from ppocr.modeling.fold import fold_batch_norms
-from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
 
@@ -50,17 +49,9 @@ def export(config, save_dir=None):
     spec = [paddle.static.InputSpec(shape=[None, *shape], dtype="float32", name="x")]
     static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
     os.makedirs(save_dir, exist_ok=True)
-    paddle.jit.save(static, os.path.join(save_dir, "inference"))
-    arch = config["Architecture"]
-    post = {k: v for k, v in config["PostProcess"].items() if k not in ("character_dict_path",)}
-    info = {
-        "Global": {"model_name": os.path.basename(os.path.normpath(save_dir)),
-                   "algorithm": arch.get("algorithm"), "image_shape": list(shape)},
-        "PreProcess": {"transform_ops": transforms},
-        "PostProcess": {**post, "charset": charset.to_dict()},
-    }
-    atomic_write_bytes(os.path.join(save_dir, "inference.yml"),
-                       yaml.safe_dump(info, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    paddle.jit.save(static, paddle_prefix(save_dir))
+    write_model_info(save_dir, algorithm=config["Architecture"].get("algorithm"), image_shape=shape,
+                     transform_ops=transforms, postprocess=config["PostProcess"], charset=charset.to_dict())
     logger.info("inference model saved in %s", save_dir)
     if with_onnx:
         export_onnx(save_dir)

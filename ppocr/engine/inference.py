@@ -1,5 +1,6 @@
 """What training-time inference (infer_rec) and deployment (predict_rec) share: the image
-preprocessing taken from the config's Eval transforms, and the listing of input images."""
+preprocessing taken from the config's Eval transforms, and the listing of input images. Nothing
+here imports Paddle (the data ops do not)."""
 import logging
 import os
 
@@ -70,39 +71,3 @@ def list_images(path):
 def read_bytes(path):
     with open(path, "rb") as f:
         return f.read()
-
-
-def image_bytes(item):
-    """One input of ``TextRecognizer`` -> encoded image bytes. ``item`` is a path (str or
-    ``os.PathLike``), encoded bytes (``bytes``, ``bytearray``, ``memoryview``) or a decoded uint8
-    array, OpenCV's BGR order (H, W, 3) or grey (H, W), which is read exactly as the lossless file
-    ``cv2.imwrite`` would make of it. A file that cannot be opened raises ``SkipSample`` (like an
-    undecodable image); an item of another kind is the caller's mistake: a UserError.
-
-    Example::
-
-        image_bytes("doc/imgs_words_en/word_10.png")[:4]     # b'\\x89PNG'
-        image_bytes(np.zeros([32, 100, 3], dtype=np.uint8))   # b'BM...', a BMP of the array
-    """
-    from ppocr.data import SkipSample
-
-    if isinstance(item, (bytes, bytearray, memoryview)):
-        return bytes(item)
-    if isinstance(item, (str, os.PathLike)):
-        try:
-            return read_bytes(item)
-        except OSError as e:
-            raise SkipSample(f"cannot read {os.fspath(item)!r}: {e.strerror or e}") from None
-    if isinstance(item, np.ndarray):
-        shape_ok = item.ndim == 2 or (item.ndim == 3 and item.shape[2] in (1, 3, 4))
-        if item.dtype != np.uint8 or not shape_ok or item.size == 0:
-            raise UserError(f"an image array must be uint8 of shape (H, W, 3) in BGR order or (H, W), "
-                            f"got {item.dtype} {item.shape}: convert it, e.g. cv2.imread(path) gives one")
-        import cv2
-
-        ok, encoded = cv2.imencode(".bmp", np.ascontiguousarray(item))
-        if not ok:
-            raise SkipSample(f"OpenCV could not encode the {item.shape} array")
-        return encoded.tobytes()
-    raise UserError(f"cannot read an image from a {type(item).__name__}: give a path, encoded bytes "
-                    "or a uint8 BGR numpy array")

@@ -8,7 +8,7 @@ the file at any batch size with its default CPU provider.
 import logging
 import os
 
-from ppocr.engine.backends import ONNX_FILE, paddle_model_files
+from ppocr.engine.model_folder import onnx_path, paddle_files
 from ppocr.errors import UserError
 from ppocr.utils.io import atomic_write_bytes
 
@@ -44,8 +44,8 @@ def export_onnx(model_dir, opset_version=OPSET):
         TextRecognizer("inference/rec_starnet", backend="onnxruntime")
     """
     paddle2onnx = import_paddle2onnx()
-    graph, params = paddle_model_files(model_dir)
-    out = os.path.join(model_dir, ONNX_FILE)
+    graph, params = paddle_files(model_dir)
+    out = onnx_path(model_dir)
     try:
         # save_file=None returns the model: paddle2onnx's own writer would run an optimiser that
         # installs packages at run time (POLYGRAPHY_AUTOINSTALL_DEPS)
@@ -67,7 +67,7 @@ def export_onnx(model_dir, opset_version=OPSET):
 def remove_stale_onnx(model_dir):
     """A re-export without ONNX must not leave the previous ``inference.onnx`` behind: it would be
     the model ``TextRecognizer`` chooses by default."""
-    path = os.path.join(model_dir, ONNX_FILE)
+    path = onnx_path(model_dir)
     if os.path.isfile(path):
         os.remove(path)
         logger.info("removed %s of an earlier export (pass --onnx to write a new one)", path)

@@ -4,7 +4,8 @@ import logging
 import os
 
 from ppocr.charset import read_dict
-from ppocr.engine.inference import list_images, read_bytes
+from ppocr.engine.inference import list_images
+from ppocr.engine.pipeline import Skipped
 from ppocr.engine.predictor import TextRecognizer
 from ppocr.engine.program import OneLineParser
 from ppocr.errors import UserError
@@ -12,15 +13,14 @@ from ppocr.utils.logging import get_logger
 from ppocr.engine.threads import default_cpu_threads
 
 logger = logging.getLogger("ppocr")
-TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
 
 
 def str2bool(text):
+    """``True`` or ``False`` (any letter case), as the reference's commands spell them; anything
+    else (``yes``, ``1``, ``Falsee``) is refused rather than guessed."""
     value = str(text).strip().lower()
-    if value in TRUE:
-        return True
-    if value in FALSE:
-        return False
+    if value in ("true", "false"):
+        return value == "true"
     raise argparse.ArgumentTypeError(f"{text!r} is not a boolean: expected True or False")
 
 
@@ -55,15 +55,16 @@ def build_parser():
 
 def check_flags(args, recognizer):
     """Each descriptive flag must agree with the exported model: say which and how to fix it."""
-    info, charset = recognizer.info, recognizer.charset
-    algorithm = (info.get("Global") or {}).get("algorithm")
+    charset, algorithm = recognizer.charset, recognizer.algorithm
     if args.rec_algorithm and algorithm and args.rec_algorithm != algorithm:
         raise UserError(f"--rec_algorithm={args.rec_algorithm!r} but the model in {args.rec_model_dir!r} is {algorithm!r}: "
                         f"pass --rec_algorithm={algorithm} or leave the flag out")
-    exported_shape = recognizer.preprocess.output_shape
-    if args.rec_image_shape and exported_shape and args.rec_image_shape[1:] != list(exported_shape)[1:]:
-        raise UserError(f"--rec_image_shape={args.rec_image_shape} but the model was exported for {exported_shape}: "
-                        "the exported preprocessing decides; fix or leave out the flag")
+    exported_shape = recognizer.image_shape
+    if args.rec_image_shape and args.rec_image_shape != exported_shape:
+        grey = " (one channel: the model reads grey images)" if exported_shape[0] == 1 else ""
+        shape = ", ".join(map(str, exported_shape))
+        raise UserError(f"--rec_image_shape={args.rec_image_shape} but the model was exported for {exported_shape}"
+                        f'{grey}: pass --rec_image_shape="{shape}" or leave the flag out')
     has_space = " " in charset.characters
     if args.rec_char_dict_path is not None:
         if not os.path.isfile(args.rec_char_dict_path):
@@ -99,13 +100,13 @@ def main(argv=None):
     results = []
     chunk = 16 * args.rec_batch_num  # bounded memory on large folders
     for k in range(0, len(paths), chunk):
-        results += recognizer([read_bytes(p) for p in paths[k : k + chunk]])
+        results += recognizer(paths[k : k + chunk])
     for path, result in zip(paths, results):
-        if isinstance(result, Exception):
-            logger.warning("skipped %s: %s", path, getattr(result, "reason", result))
+        if isinstance(result, Skipped):
+            logger.warning("skipped %s: %s", path, result.reason)
             continue
         print(f"Predicts of {path}:{result!r}")
-    if all(isinstance(result, Exception) for result in results):
+    if all(isinstance(result, Skipped) for result in results):
         raise UserError(f"none of the {len(paths)} images under {args.image_dir!r} could be read "
                         "(each is named above): give image files that OpenCV decodes (png, jpg, bmp, ...)")
     if args.benchmark:

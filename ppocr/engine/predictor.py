@@ -1,40 +1,30 @@
 """Deployment-side recognition on an exported model folder: the Python API (``from ppocr import
-TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py`` are built on."""
+TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py`` are built on. With the
+onnxruntime backend nothing here imports Paddle."""
 import functools
-import logging
-import os
 import signal
+import sys
 import threading
-import time
-
-import numpy as np
-import yaml
 
 from ppocr.charset import charset_from_dict
-from ppocr.engine.backends import BACKENDS, choose_backend
-from ppocr.engine.inference import Preprocessor, image_bytes
+from ppocr.engine.backends import BACKENDS, PaddleBackend, choose_backend
+from ppocr.engine.image_input import MAX_IMAGE_PIXELS
+from ppocr.engine.inference import Preprocessor
+from ppocr.engine.model_folder import EXPORT_COMMAND, read_model_info
+from ppocr.engine.pipeline import Pipeline, positive_int
 from ppocr.errors import UserError
 from ppocr.postprocess import POSTPROCESS
-
-logger = logging.getLogger("ppocr")
-
-
-def read_inference_yml(model_dir):
-    path = os.path.join(model_dir, "inference.yml")
-    if not os.path.isfile(path):
-        raise UserError(f"{path!r} is missing: export the model with tools/export_model.py into {model_dir!r}")
-    with open(path, "rb") as f:
-        return yaml.safe_load(f.read().decode("utf-8"))
 
 
 @functools.cache
 def disable_paddle_signal_handler():
     """Once per process: Paddle's fatal-signal handler deadlocks on a corrupt heap (it calls malloc);
     without it a native crash, in Paddle or onnxruntime, ends the process at once
-    (ppocr/engine/crash_guard.py). The preprocessing ops import Paddle, so it is done whatever the
-    backend. Paddle's switch also resets SIGTERM to the default action, which would kill a server
-    that handles SIGTERM (uvicorn) without its graceful stop: called from the main thread, the
-    Python handlers in place are put back; ``tools/serve.py`` calls it before uvicorn starts."""
+    (ppocr/engine/crash_guard.py). ``TextRecognizer`` calls it for the paddle backend, and for
+    onnxruntime when Paddle is loaded anyway. Paddle's switch also resets SIGTERM to the default
+    action, which would kill a server that handles SIGTERM (uvicorn) without its graceful stop:
+    called from the main thread, the Python handlers in place are put back; ``tools/serve.py``
+    calls it before uvicorn starts."""
     import paddle
 
     kept = {}
@@ -46,17 +36,37 @@ def disable_paddle_signal_handler():
             signal.signal(signum, handler)
 
 
-class TextRecognizer:
-    """Word images -> ``[(text, score), ...]`` in input order, with an exported model folder.
+def _decoder(info):
+    """The charset and the decoder ``inference.yml`` describes; a one-line UserError naming the file."""
+    try:
+        charset = charset_from_dict(info.charset)
+        return charset, POSTPROCESS.build(dict(info.postprocess), charset=charset)
+    except (UserError, KeyError, TypeError, ValueError) as e:
+        raise UserError(f"{info.path!r}: its PostProcess section does not build ({e}): "
+                        f"re-export the model with {EXPORT_COMMAND}") from None
 
-    ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``),
-    ``"paddle"`` (Paddle inference), or None: onnxruntime when the folder holds ``inference.onnx``
-    and onnxruntime is installed, else paddle. An input is a path, encoded bytes, or a uint8 BGR
-    array (what ``cv2.imread`` gives). One that cannot be read (a missing file, bytes that are no
-    image) gets a ``ppocr.data.SkipSample`` in its slot, whose ``reason`` says why; the others are
-    still read. An input of another type raises ``UserError``. Images are run ``batch_size`` at a
-    time. One instance must not be called from two threads at once (``tools/serve.py`` gives it a
-    single inference thread).
+
+def _preprocessor(info):
+    try:
+        return Preprocessor(info.transform_ops)
+    except UserError as e:
+        raise UserError(f"{info.path!r}: PreProcess.transform_ops: {e}") from None
+
+
+class TextRecognizer(Pipeline):
+    """Word images -> ``(text, score)`` readings, with an exported model folder.
+
+    One image (a path or ``pathlib.Path``, encoded bytes, or a uint8 BGR array as ``cv2.imread``
+    gives) returns one reading; a list (or tuple) of them returns a list, in input order. An image
+    that cannot be read (a missing file, bytes that are no image, more than ``max_image_pixels``
+    pixels by its header) gets a ``ppocr.Skipped`` (a dict ``{"skipped": reason}``) instead, and
+    the others are still read; an input of another kind raises ``UserError``.
+
+    ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``;
+    Paddle is then not imported), ``"paddle"`` (Paddle inference), or None: onnxruntime when the
+    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle. Images are run
+    ``batch_size`` at a time. One instance must not be called from two threads at once
+    (``tools/serve.py`` gives it a single inference thread).
 
     Example (from the repository's root)::
 
@@ -64,64 +74,34 @@ class TextRecognizer:
         from ppocr import TextRecognizer
 
         rec = TextRecognizer("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", batch_size=6)
+        first = rec("doc/imgs_words_en/word_1.png")                  # one image: one (text, score)
         image = cv2.imread("doc/imgs_words_en/word_10.png")          # a BGR uint8 array
         raw = open("doc/imgs_words_en/word_336.png", "rb").read()    # encoded bytes
-        results = rec(["doc/imgs_words_en/word_1.png", image, raw])
-        for text, score in results:
+        results = rec([image, raw])                                  # a list: a list of readings
+        for text, score in [first, *results]:
             print(text, round(score, 3))
     """
 
-    def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
-        model_dir = os.fspath(model_dir)
-        if not os.path.isdir(model_dir):
-            raise UserError(f"model folder {model_dir!r} does not exist: pass the folder tools/export_model.py wrote "
-                            "(Global.save_inference_dir)")
-        if int(batch_size) < 1:
-            raise UserError(f"batch_size={batch_size}: expected a positive integer")
-        self.model_dir = model_dir
-        self.info = read_inference_yml(model_dir)
-        self.batch_size = int(batch_size)
-        self.preprocess = Preprocessor(self.info["PreProcess"]["transform_ops"])
-        post = dict(self.info["PostProcess"])
-        self.charset = charset_from_dict(post.pop("charset"))
-        self.postprocess = POSTPROCESS.build(post, charset=self.charset)
-        disable_paddle_signal_handler()
-        self.backend_name = choose_backend(model_dir, backend)
-        self.backend = BACKENDS[self.backend_name](model_dir, use_gpu=use_gpu, enable_mkldnn=enable_mkldnn,
-                                                   cpu_threads=cpu_threads)
-        self.times = {"preprocess": 0.0, "inference": 0.0, "postprocess": 0.0, "images": 0}
+    def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None,
+                 max_image_pixels=MAX_IMAGE_PIXELS):
+        for value, name in ((batch_size, "batch_size"), (max_image_pixels, "max_image_pixels")):
+            positive_int(value, name)  # before the model loads
+        self.info = read_model_info(model_dir)
+        self.model_dir = self.info.model_dir
+        self.charset, postprocess = _decoder(self.info)
+        preprocess = _preprocessor(self.info)
+        self.backend_name = choose_backend(self.model_dir, backend)
+        if self.backend_name == PaddleBackend.name or sys.modules.get("paddle") is not None:
+            disable_paddle_signal_handler()
+        backend = BACKENDS[self.backend_name](self.model_dir, use_gpu=use_gpu, enable_mkldnn=enable_mkldnn,
+                                              cpu_threads=cpu_threads)
+        super().__init__(preprocess, backend, postprocess, batch_size=batch_size, max_image_pixels=max_image_pixels)
 
-    def prepare(self, item):
-        """One input -> the model's input array (C, H, W); raises ``SkipSample`` if unreadable.
-        Safe to call from several threads (``tools/serve.py`` decodes in parallel)."""
-        return self.preprocess(image_bytes(item))
+    @property
+    def algorithm(self):
+        return self.info.algorithm
 
-    def recognize(self, images):
-        """Arrays from ``prepare`` -> ``[(text, score)]``, ``batch_size`` at a time."""
-        results = []
-        for k in range(0, len(images), self.batch_size):
-            start = time.perf_counter()
-            probs = self.backend.run(np.stack(images[k : k + self.batch_size]))
-            middle = time.perf_counter()
-            results += self.postprocess(probs)
-            self.times["inference"] += middle - start
-            self.times["postprocess"] += time.perf_counter() - middle
-        return results
-
-    def __call__(self, images):
-        """Paths, encoded bytes or BGR arrays -> ``[(text, score) or SkipSample]`` in input order."""
-        from ppocr.data import SkipSample
-
-        results = [None] * len(images)
-        ready = []
-        for i, item in enumerate(images):
-            start = time.perf_counter()
-            try:
-                ready.append((i, self.prepare(item)))
-            except SkipSample as e:
-                results[i] = e
-            self.times["preprocess"] += time.perf_counter() - start
-        for (i, _), result in zip(ready, self.recognize([image for _, image in ready])):
-            results[i] = result
-        self.times["images"] += len(images)
-        return results
+    @property
+    def image_shape(self):
+        """The model's input ``[C, H, W]``."""
+        return list(self.info.image_shape)

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 
 from ppocr.engine.batching import Busy, MicroBatcher, Stopped
 from ppocr.engine.body_limit import BodyLimit
+from ppocr.engine.image_input import MAX_IMAGE_PIXELS, UnreadableImage
 from ppocr.engine.predictor import TextRecognizer
 from ppocr.errors import UserError
 
@@ -46,7 +47,7 @@ class ServiceSettings:
     enable_mkldnn: bool = None
     use_gpu: bool = False
     max_body_bytes: int = 8 * 1024 * 1024
-    max_image_pixels: int = 4_000_000
+    max_image_pixels: int = MAX_IMAGE_PIXELS
     max_batch_images: int = 64
     max_pending_images: int = 1024
     batch_window_ms: float = 3.0
@@ -125,22 +126,21 @@ class Service:
         s = settings
         self.batcher = MicroBatcher(
             lambda: TextRecognizer(s.rec_model_dir, backend=s.backend, batch_size=s.rec_batch_num, use_gpu=s.use_gpu,
-                                   enable_mkldnn=s.enable_mkldnn, cpu_threads=s.cpu_threads),
+                                   enable_mkldnn=s.enable_mkldnn, cpu_threads=s.cpu_threads,
+                                   max_image_pixels=s.max_image_pixels),
             max_batch=s.rec_batch_num, window=s.batch_window_ms / 1000.0,
             max_pending=s.max_pending_images)
         self.pool = ThreadPoolExecutor(max_workers=max(1, s.decode_threads), thread_name_prefix="ppocr-decode")
 
     def decode(self, files):
         """[(name, bytes)] -> model inputs; the first bad image is a ServiceError naming it."""
-        from ppocr.data import SkipSample
-
         arrays = []
         for i, (name, raw) in enumerate(files):
             what = name if len(files) == 1 else f"image {i} ({name})"
             check_pixels(raw, self.settings.max_image_pixels, what)
             try:
                 arrays.append(self.batcher.model.prepare(raw))
-            except SkipSample as e:
+            except UnreadableImage as e:
                 raise ServiceError(400, "undecodable_image", f"{what} could not be decoded ({e.reason}): "
                                    "send a png, jpg, bmp, tiff or webp file") from None
             except Exception as e:  # noqa: BLE001  (OpenCV raises, rather than returns None, on some files)
@@ -228,7 +228,7 @@ def create_app(settings):
         """The model's backend and algorithm, and how many images wait."""
         model = service.batcher.model
         return {"status": "ok", "backend": model.backend_name, "model_dir": settings.rec_model_dir,
-                "algorithm": (model.info.get("Global") or {}).get("algorithm"),
+                "algorithm": model.algorithm,
                 "pending_images": service.batcher.pending, "batches": service.batcher.batches}
 
     @app.post("/predict", response_model=Reading, responses=errors, openapi_extra=_image_body(many=False))

@@ -93,6 +93,9 @@ CASES = [
          expect=["inference.pdiparams' is missing", "re-export"], cli=True),
     Case("inference folder without inference.yml", PREDICT, ["--rec_model_dir={files}/no_yml", "--image_dir={files}/mixed"],
          expect=["inference.yml' is missing", "export the model with tools/export_model.py"]),
+    Case("inference.yml of another program", PREDICT, ["--rec_model_dir={files}/not_ours", "--image_dir={files}/mixed"],
+         expect=["not_ours/inference.yml' has no Global section", "write one with python tools/export_model.py"],
+         cli=True),
     # predict_rec flags
     Case("--use_space_char=Falsee", PREDICT, P + ["--use_space_char=Falsee"], expect=["'Falsee' is not a boolean"]),
     Case("--rec_char_dict_path absolute typo", PREDICT, P + ["--rec_char_dict_path=/ppocr/utils/dict/spin_dict.txt"],
@@ -102,6 +105,9 @@ CASES = [
     Case("--rec_algorithm mismatch", PREDICT, P + ["--rec_algorithm=SPIN"], expect=["the model in", "is 'STARNet'"], cli=True),
     Case("--rec_image_shape malformed", PREDICT, P + ["--rec_image_shape=3,32"], expect=["'3,32' is not an image shape"]),
     Case("--rec_image_shape other size", PREDICT, P + ["--rec_image_shape=3, 48, 320"], expect=["exported for [3, 32, 100]"]),
+    Case("--rec_image_shape other channels", PREDICT, P + ["--rec_image_shape=1, 32, 100"],
+         expect=["--rec_image_shape=[1, 32, 100] but the model was exported for [3, 32, 100]"]),
+    Case("--use_onnx=yes", PREDICT, P + ["--use_onnx=yes"], expect=["'yes' is not a boolean: expected True or False"]),
     Case("--rec_batch_num 0", PREDICT, P + ["--rec_batch_num=0"], expect=["--rec_batch_num=0: expected a positive integer"]),
     Case("--cpu_threads 0", PREDICT, P + ["--cpu_threads=0"], expect=["--cpu_threads=0: expected a positive integer"]),
     Case("predict: the one image is not an image", PREDICT, ["--rec_model_dir={files}/inference",
@@ -147,6 +153,8 @@ def paths(tmp_path_factory):
     for folder, missing in (("no_params", "inference.pdiparams"), ("no_yml", "inference.yml")):
         shutil.copytree(files / "inference", files / folder)
         (files / folder / missing).unlink()
+    shutil.copytree(files / "inference", files / "not_ours")
+    (files / "not_ours" / "inference.yml").write_text("x: 1\n")
     return {"data": data, "files": files}
 
 

@@ -1,0 +1,158 @@
+"""The exported-model folder, a versioned format: this module alone writes and reads it.
+
+``tools/export_model.py`` writes (``export.py``, ``onnx_export.py``); the Python API,
+``predict_rec.py`` and the service read. A folder holds
+
+- ``inference.yml``: ``format_version``, ``Global`` (model name, algorithm, input shape
+  ``[C, H, W]``), ``PreProcess.transform_ops`` (the data ops that make the model's input) and
+  ``PostProcess`` (the decoder, with the charset it decodes with);
+- ``inference.json`` (``inference.pdmodel`` from older Paddle) + ``inference.pdiparams``: the
+  Paddle inference graph and its weights;
+- ``inference.onnx`` when exported with ``--onnx``.
+
+A folder without ``format_version`` was exported before the key existed: it is read as version 1
+when the rest is as version 1 has it. Nothing here imports Paddle (an onnxruntime deployment
+reads folders without it).
+
+Example::
+
+    info = read_model_info("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference")
+    info.algorithm, info.image_shape        # ('STARNet', [3, 32, 100])
+"""
+import dataclasses
+import os
+
+import yaml
+
+from ppocr.errors import UserError
+from ppocr.utils.io import atomic_write_bytes
+
+FORMAT_VERSION = 1
+INFO_FILE = "inference.yml"
+PADDLE_PREFIX = "inference"  # paddle.jit.save's path prefix: inference.json + inference.pdiparams
+PADDLE_GRAPH_FILES = ("inference.json", "inference.pdmodel")
+PADDLE_PARAMS_FILE = "inference.pdiparams"
+ONNX_FILE = "inference.onnx"
+EXPORT_COMMAND = ("python tools/export_model.py -c CONFIG -o Global.pretrained_model=WEIGHTS "
+                  "Global.save_inference_dir=FOLDER")
+CHARSET_KEYS = ("scheme", "characters", "lower", "max_text_length")
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelInfo:
+    """What ``inference.yml`` says, checked. ``postprocess`` is the decoder's section without the
+    charset; ``charset`` is ``Charset.to_dict()``'s mapping."""
+
+    model_dir: str
+    format_version: int
+    algorithm: str
+    image_shape: list
+    transform_ops: list
+    postprocess: dict
+    charset: dict
+
+    @property
+    def path(self):
+        return os.path.join(self.model_dir, INFO_FILE)
+
+
+def write_model_info(save_dir, algorithm, image_shape, transform_ops, postprocess, charset):
+    """Write ``save_dir/inference.yml`` (atomically); returns its path. ``postprocess`` is the
+    config's PostProcess section, ``charset`` the run's ``Charset.to_dict()``."""
+    info = {
+        "format_version": FORMAT_VERSION,
+        "Global": {"model_name": os.path.basename(os.path.normpath(save_dir)), "algorithm": algorithm,
+                   "image_shape": [int(v) for v in image_shape]},
+        "PreProcess": {"transform_ops": transform_ops},
+        "PostProcess": {**{k: v for k, v in postprocess.items() if k != "character_dict_path"}, "charset": charset},
+    }
+    path = os.path.join(save_dir, INFO_FILE)
+    atomic_write_bytes(path, yaml.safe_dump(info, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    return path
+
+
+def _not_ours(path, what):
+    return UserError(f"{path!r} {what}: it is not an exported model of this toolkit; write one with {EXPORT_COMMAND}")
+
+
+def _section(info, key, path):
+    value = info.get(key)
+    if not isinstance(value, dict):
+        raise _not_ours(path, f"has no {key} section")
+    return value
+
+
+def _format_version(info, path):
+    version = info.get("format_version", 1)  # exports made before the key existed are version 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _not_ours(path, f"has format_version {version!r}, expected a positive integer")
+    if version > FORMAT_VERSION:
+        raise UserError(f"{path!r} has format_version {version}, written by a newer ppocr-starnet-spin (this one "
+                        f"reads up to {FORMAT_VERSION}): upgrade it, or re-export with this version's {EXPORT_COMMAND}")
+    return version
+
+
+def read_model_info(model_dir):
+    """``model_dir/inference.yml`` as a checked ``ModelInfo``; anything else is a one-line UserError
+    naming the file, what is missing and the command that writes a good folder."""
+    model_dir = os.fspath(model_dir)
+    if not os.path.isdir(model_dir):
+        raise UserError(f"model folder {model_dir!r} does not exist: pass the folder tools/export_model.py wrote "
+                        "(Global.save_inference_dir)")
+    path = os.path.join(model_dir, INFO_FILE)
+    if not os.path.isfile(path):
+        raise UserError(f"{path!r} is missing: export the model with tools/export_model.py into that folder "
+                        f"({EXPORT_COMMAND})")
+    try:
+        with open(path, "rb") as f:
+            info = yaml.safe_load(f.read().decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise _not_ours(path, f"is not readable YAML ({' '.join(str(e).split())})") from None
+    if not isinstance(info, dict):
+        raise _not_ours(path, "is not a mapping with Global, PreProcess and PostProcess sections")
+    version = _format_version(info, path)
+    g, pre, post = (_section(info, key, path) for key in ("Global", "PreProcess", "PostProcess"))
+    shape = g.get("image_shape")
+    if not (isinstance(shape, list) and len(shape) == 3 and all(type(v) is int and v > 0 for v in shape)):
+        raise _not_ours(path, f"has no Global.image_shape [C, H, W] (got {shape!r})")
+    ops = pre.get("transform_ops")
+    if not (isinstance(ops, list) and ops and all(isinstance(op, dict) and len(op) == 1 for op in ops)):
+        raise _not_ours(path, "has no PreProcess.transform_ops list of data ops")
+    charset = post.get("charset")
+    if not isinstance(post.get("name"), str) or not isinstance(charset, dict):
+        raise _not_ours(path, "has no PostProcess name and charset")
+    missing = [key for key in CHARSET_KEYS if key not in charset]
+    if missing or not isinstance(charset["characters"], list):
+        raise _not_ours(path, f"has no PostProcess.charset.{(missing or ['characters'])[0]}")
+    algorithm = g.get("algorithm")
+    return ModelInfo(model_dir=model_dir, format_version=version,
+                     algorithm=algorithm if isinstance(algorithm, str) else None, image_shape=list(shape), transform_ops=ops,
+                     postprocess={k: v for k, v in post.items() if k != "charset"}, charset=charset)
+
+
+def paddle_prefix(save_dir):
+    """The path prefix ``paddle.jit.save`` writes the graph and weights under."""
+    return os.path.join(save_dir, PADDLE_PREFIX)
+
+
+def paddle_files(model_dir):
+    """(graph, params) of the folder's Paddle inference model; a one-line UserError when either is missing."""
+    for name in PADDLE_GRAPH_FILES:
+        graph = os.path.join(model_dir, name)
+        if os.path.isfile(graph):
+            break
+    else:
+        raise UserError(f"{model_dir!r} has no {' or '.join(PADDLE_GRAPH_FILES)}: is it an exported model folder? "
+                        f"Write one with {EXPORT_COMMAND}")
+    params = os.path.join(model_dir, PADDLE_PARAMS_FILE)
+    if not os.path.isfile(params):
+        raise UserError(f"{params!r} is missing: re-export the model ({EXPORT_COMMAND})")
+    return graph, params
+
+
+def onnx_path(model_dir):
+    return os.path.join(model_dir, ONNX_FILE)
+
+
+def has_onnx(model_dir):
+    return os.path.isfile(onnx_path(model_dir))
