@@ -1,6 +1,7 @@
 """``tools/serve.py`` end to end: started on 127.0.0.1 on a free port, 240 requests from 16
-concurrent clients (single images as multipart or raw body, batches, and bad requests mixed in)
-each get the answer ``TextRecognizer`` gives directly, or the 4xx their fault calls for; the
+concurrent clients (single images as multipart or raw body, batches, and bad requests mixed in,
+among them 20000 x 20000 PNGs and JPEGs past Pillow's decompression-bomb threshold) each get the
+answer ``TextRecognizer`` gives directly, or the 4xx their fault calls for; the
 service batched concurrent requests together; SIGTERM stops it cleanly (exit status 143, its
 shutdown logged, the port closed)."""
 import random
