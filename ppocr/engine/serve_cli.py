@@ -48,8 +48,7 @@ def build_parser():
     p.add_argument("--enable_mkldnn", type=str2bool, default=None, help="oneDNN for the paddle backend (its default: on)")
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--max_body_bytes", type=int, default=8 * 1024 * 1024, help="413 above this request size")
-    p.add_argument("--max_image_pixels", type=int, default=4_000_000,
-                   help="413 for an image with more pixels (at most 178956970: Pillow reads no larger size)")
+    p.add_argument("--max_image_pixels", type=int, default=4_000_000, help="413 for an image with more pixels")
     p.add_argument("--max_batch_images", type=int, default=64, help="413 for a /predict_batch with more images")
     p.add_argument("--max_pending_images", type=int, default=1024, help="503 while more images wait for the model")
     p.add_argument("--access_log", type=str2bool, default=False, help="one log line per request")

@@ -16,7 +16,6 @@ Example::
 import asyncio
 import contextlib
 import dataclasses
-import io
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,9 +27,9 @@ from starlette.exceptions import HTTPException
 
 from ppocr.engine.batching import Busy, MicroBatcher, Stopped
 from ppocr.engine.body_limit import BodyLimit
+from ppocr.engine.image_header import FORMATS, image_size
 from ppocr.engine.image_input import MAX_IMAGE_PIXELS, UnreadableImage
 from ppocr.engine.predictor import TextRecognizer
-from ppocr.errors import UserError
 
 logger = logging.getLogger("ppocr")
 RAW_TYPES = ("image/", "application/octet-stream")
@@ -52,12 +51,6 @@ class ServiceSettings:
     max_pending_images: int = 1024
     batch_window_ms: float = 3.0
     decode_threads: int = 2
-
-    def __post_init__(self):
-        ceiling = pillow_pixel_ceiling()
-        if not 1 <= self.max_image_pixels <= ceiling:
-            raise UserError(f"--max_image_pixels={self.max_image_pixels}: expected 1 to {ceiling} (the most pixels "
-                            "whose size Pillow reads from an image's header before decoding)")
 
 
 class ServiceError(Exception):
@@ -87,30 +80,16 @@ def _image_body(many):
     return {"requestBody": {"required": True, "content": content}}
 
 
-def pillow_pixel_ceiling():
-    """The most pixels whose size Pillow tells: past twice ``Image.MAX_IMAGE_PIXELS`` its ``Image.open``
-    raises ``DecompressionBombError`` instead of reading the header, so the limit cannot go higher."""
-    from PIL import Image
-
-    return 2 * Image.MAX_IMAGE_PIXELS
-
-
 def check_pixels(raw, limit, what):
-    """Refuse ``raw`` from its header alone (nothing decoded): 400 if Pillow cannot read the header,
-    413 ``too_many_pixels`` if width x height is over ``limit``."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(raw)) as image:
-            width, height = image.size
-    except Image.DecompressionBombError:  # past pillow_pixel_ceiling(), which bounds the limit
-        raise too_many_pixels(what, f"more than {pillow_pixel_ceiling()}", limit) from None
-    except (UnidentifiedImageError, OSError, ValueError):
-        # its size unknown before decoding, it could be a decompression bomb
-        raise ServiceError(400, "undecodable_image", f"{what} is not an image whose header Pillow reads: "
-                           "send a png, jpg, bmp, tiff, webp or gif file") from None
-    if width * height > limit:
-        raise too_many_pixels(what, width * height, limit)
+    """Refuse ``raw`` from its header alone, nothing decoded: 400 if it is none of ``image_header``'s
+    formats, 413 ``too_many_pixels`` if width x height is over ``limit``. ``image_header`` (what the
+    pipeline's own limit reads) tells any size, where Pillow raises past its bomb threshold."""
+    size = image_size(raw)
+    if size is None:  # its size unknown before decoding, it could be a decompression bomb
+        raise ServiceError(400, "undecodable_image", f"{what} is not a {FORMATS} file (its header was not read): "
+                           "send one of those")
+    if size[0] * size[1] > limit:
+        raise too_many_pixels(what, size[0] * size[1], limit)
 
 
 def too_many_pixels(what, pixels, limit):
