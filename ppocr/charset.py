@@ -22,7 +22,8 @@ import os
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.registry import CHARSETS
+from ppocr.registry import CHARSETS, DATA_OPS, HEADS, POSTPROCESS
+from ppocr.settings import GlobalSettings
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -69,7 +70,8 @@ class Charset:
     specials = ()
     default_lower = False  # whether labels are lower-cased when a dictionary is given
 
-    def __init__(self, character_dict_path=None, use_space_char=False, max_text_length=25, lower=None):
+    def __init__(self, character_dict_path=None, use_space_char=False, max_text_length=GlobalSettings.max_text_length,
+                 lower=None):
         if character_dict_path:
             characters, default_lower = read_dict(character_dict_path, use_space_char), self.default_lower
         else:
@@ -198,3 +200,49 @@ class AttnCharset(Charset):
 
 def charset_from_dict(d):
     return CHARSETS.get(d["scheme"]).from_dict(d)
+
+
+def build_charset(config):
+    """The run's charset: its layout declared by the model's head (``charset_scheme`` of the class
+    named by ``Architecture.Head.name``, which the charset sizes), its characters from Global
+    (``character_dict_path``, ``max_text_length``, ``use_space_char``), ``lower`` from PostProcess.
+
+    The head must be registered (importing ``ppocr.modeling`` registers them all). A label encoder
+    (Train or Eval) or a PostProcess decoder of another layout is a one-line error naming both.
+
+    Example::
+
+        import ppocr.modeling  # noqa: F401  (registers the heads)
+        charset = build_charset(load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml"))   # CTCCharset, 37 classes
+    """
+    head = ((config.get("Architecture") or {}).get("Head") or {}).get("name")
+    if not head:
+        raise UserError("the config has no Architecture.Head.name (e.g. CTCHead or SPINAttentionHead)")
+    scheme = HEADS.get(head).charset_scheme
+    _check_layouts(config, head, scheme)
+    settings, post = GlobalSettings.of(config), config.get("PostProcess") or {}
+    return CHARSETS.get(scheme)(
+        character_dict_path=settings.character_dict_path or None,
+        use_space_char=bool(post.get("use_space_char", settings.use_space_char)),
+        max_text_length=settings.max_text_length,
+        lower=post.get("lower"),
+    )
+
+
+def _check_layouts(config, head, scheme):
+    """Every label encoder and the decoder read the head's layout (those registered: all, once the
+    data ops and post-processing are imported)."""
+    fix = ("use the encoder and decoder of the head's algorithm (CTCLabelEncode and CTCLabelDecode with "
+           "CTCHead, SPINLabelEncode and SPINLabelDecode with SPINAttentionHead)")
+    for mode in ("Train", "Eval"):
+        transforms = ((config.get(mode) or {}).get("dataset") or {}).get("transforms") or []
+        for item in transforms:
+            name = next(iter(item)) if isinstance(item, dict) and len(item) == 1 else None
+            made = getattr(DATA_OPS.get(name), "charset_scheme", None) if name in DATA_OPS else None
+            if made is not None and made != scheme:
+                raise UserError(f"{mode}.dataset.transforms: {name} makes {made} labels but the head {head} "
+                                f"needs {scheme} labels: {fix}")
+    decoder = (config.get("PostProcess") or {}).get("name")
+    read = getattr(POSTPROCESS.get(decoder), "charset_scheme", None) if decoder in POSTPROCESS else None
+    if read is not None and read != scheme:
+        raise UserError(f"PostProcess {decoder} decodes {read} output but the head {head} makes {scheme} output: {fix}")

@@ -47,6 +47,19 @@ def load_config(path):
     return cfg
 
 
+def _refuse_unknown_keys(cfg, path):
+    """A key of the engine's own sections that it neither reads nor knows is a typo, as in -o."""
+    from ppocr.config_check import unknown_keys
+
+    for section, key, known in unknown_keys(cfg):
+        node = cfg
+        for part in filter(None, section.split(".")):
+            node = node[part]
+        where = section or "the top level"
+        raise UserError(f"config {path!r}: {where} has no key {key!r} and the engine reads none of that name "
+                        f"({_hint(key, (set(map(str, node)) - {key}) | known)}fix or remove it in the file)")
+
+
 def parse_value(text):
     """A command-line value as a YAML scalar or list: '1e-3' -> 0.001, '[3, 32, 100]' -> list."""
     try:
@@ -158,15 +171,19 @@ def _check_new_key(node, path):
     known = engine_keys(section)
     if known is None or key in known:
         return
-    candidates = sorted(set(map(str, node)) | known)
+    where = section or "the top level"
+    raise UserError(f"-o {'.'.join(path)}: {where} has no key {key!r} and the engine reads none of that name "
+                    f"({_hint(key, set(map(str, node)) | known)}to add a new key on purpose, write -o +{'.'.join(path)}=...)")
+
+
+def _hint(key, candidates):
+    """'did you mean X? ' for the nearest of ``candidates``, else the list of them."""
+    candidates = sorted(candidates)
     close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
     # only the near-best: 'epoch_nun' is epoch_num (0.89), not also export_onnx (0.6)
     ratios = {c: difflib.SequenceMatcher(None, key, c).ratio() for c in close}
     close = [c for c in close if ratios[c] >= max(ratios.values()) - 0.2]
-    hint = f"did you mean {' or '.join(close)}? " if close else f"known keys here: {', '.join(candidates)}; "
-    where = section or "the top level"
-    raise UserError(f"-o {'.'.join(path)}: {where} has no key {key!r} and the engine reads none of that name "
-                    f"({hint}to add a new key on purpose, write -o +{'.'.join(path)}=...)")
+    return f"did you mean {' or '.join(close)}? " if close else f"known keys here: {', '.join(candidates)}; "
 
 
 def _index(node, key, path):
@@ -189,8 +206,14 @@ def _child(node, key, path):
 
 
 def merge_config(path, overrides=None, notices=None):
-    """``load_config(path)`` with ``overrides`` (a list of 'A.b=c' strings) applied (``apply_overrides``)."""
-    return apply_overrides(load_config(path), overrides, notices)
+    """``load_config(path)`` with ``overrides`` (a list of 'A.b=c' strings) applied (``apply_overrides``).
+
+    A key of the engine's own sections (top level, Global, Architecture, Train/Eval and their
+    loaders) that it neither reads nor knows from the reference configs is refused, as in ``-o``.
+    """
+    config = load_config(path)
+    _refuse_unknown_keys(config, path)
+    return apply_overrides(config, overrides, notices)
 
 
 def dump_config(cfg, path):

@@ -21,6 +21,14 @@ class Check:
     def __init__(self, convert, expected, example):
         self.convert, self.expected, self.example = convert, expected, example
 
+    def apply(self, dotted, value):
+        """``value`` of key ``dotted`` normalised, or a UserError naming the key and an example."""
+        try:
+            return self.convert(value)
+        except _Wrong:
+            raise UserError(f"{dotted} must be {self.expected}, got {value!r}: fix it in the config "
+                            f"or override it, e.g. -o {dotted}={self.example}") from None
+
 
 def _integer(minimum):
     def convert(value):
@@ -88,6 +96,7 @@ def _device(value):
 
 
 POSITIVE = Check(_integer(1), "a positive integer", "10")
+NON_NEGATIVE = Check(_integer(0), "an integer >= 0", "4")
 
 
 def _auto_or_positive(value):
@@ -96,20 +105,11 @@ def _auto_or_positive(value):
 
 BOOL = Check(_boolean, "True or False", "True")
 PATH = Check(_path, "a path (or empty)", "./output/rec/x/")
+DEVICE = Check(_device, "cpu, gpu or gpu:N", "gpu:0")
+REPLICAS = Check(_auto_or_positive, "auto or a positive integer", "2")
+EVAL_BATCH_STEP = Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]")
+# the keys of the other sections the engine reads; Global's are ppocr.settings.GlobalSettings
 KEYS = {
-    "Global.epoch_num": POSITIVE,
-    "Global.print_batch_step": POSITIVE,
-    "Global.save_epoch_step": POSITIVE,
-    "Global.log_smooth_window": POSITIVE,
-    "Global.max_text_length": POSITIVE,
-    "Global.device": Check(_device, "cpu, gpu or gpu:N", "gpu:0"),
-    "Global.cpu_replicas": Check(_auto_or_positive, "auto or a positive integer", "2"),
-    "Global.seed": Check(_integer(0), "an integer >= 0", "1024"),
-    "Global.eval_batch_step": Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]"),
-    **{f"Global.{key}": BOOL for key in ("use_gpu", "use_amp", "cal_metric_during_train", "use_space_char",
-                                         "skip_mismatched_tensors", "use_visualdl", "infer_mode", "export_onnx")},
-    **{f"Global.{key}": PATH for key in ("character_dict_path", "pretrained_model", "checkpoints", "save_model_dir",
-                                         "save_inference_dir", "save_res_path", "infer_img")},
     **{f"{mode}.loader.batch_size_per_card": POSITIVE for mode in ("Train", "Eval")},
     **{f"{mode}.loader.num_workers": Check(_integer(0), "an integer >= 0", "4") for mode in ("Train", "Eval")},
     **{f"{mode}.loader.{key}": BOOL for mode in ("Train", "Eval") for key in ("shuffle", "drop_last", "use_shared_memory")},
@@ -124,13 +124,12 @@ KEYS = {
 }
 
 
-# Keys the engine itself reads, by section: an override may add one of these even when the config
-# lacks it. Sections with a ``name`` (a model stage, a dataset, a data op, the optimizer...) belong to a
-# component whose registry checks its options, so they are not listed here.
+# Keys the engine itself reads, by section: a config file may hold only these, and an override may add
+# one even when the config lacks it. Sections with a ``name`` (a model stage, a dataset, a data op, the
+# optimizer...) belong to a component whose registry checks its options, so they are not listed here;
+# Global's keys are ppocr.settings'.
 ENGINE_KEYS = {
     "": set(SECTIONS),
-    "Global": {key.split(".")[1] for key in KEYS if key.startswith("Global.")} | {
-        "device", "distributed", "model_type"},
     "Architecture": {"model_type", "algorithm", "in_channels", "Transform", "Backbone", "Neck", "Head"},
     **{mode: {"dataset", "loader"} for mode in ("Train", "Eval")},
     **{f"{mode}.loader": {"batch_size_per_card", "num_workers", "shuffle", "drop_last", "use_shared_memory"}
@@ -141,12 +140,23 @@ ENGINE_KEYS = {
 def engine_keys(section):
     """The keys the engine reads in ``section`` ('Global', 'Train.loader', '' for the top level);
     None when the section is not the engine's (a component's options, checked by its registry)."""
+    if section == "Global":
+        from ppocr import settings
+
+        return settings.keys()
     return ENGINE_KEYS.get(section)
 
 
+def all_checks():
+    """{'Section.key': Check} of every value the engine types, Global's included."""
+    from ppocr import settings
+
+    return {**settings.checks(), **KEYS}
+
+
 def check_config(config):
-    """Check (and normalise, e.g. '1e-3' -> 0.001) the values of ``KEYS`` present in ``config``;
-    returns ``config``. A missing or empty value is left to the default of whoever reads it.
+    """Check (and normalise, e.g. '1e-3' -> 0.001) the typed values present in ``config``; returns
+    ``config``. A missing or empty value is left to its default (``GlobalSettings`` for Global's).
 
     Example::
 
@@ -156,16 +166,26 @@ def check_config(config):
     for section in SECTIONS:
         if config.get(section) is not None and not isinstance(config[section], dict):
             raise UserError(f"config section {section} must be a mapping of keys, got {config[section]!r}")
-    for dotted, check in KEYS.items():
+    for dotted, check in all_checks().items():
         *parents, key = dotted.split(".")
         node = config
         for part in parents:
             node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or node.get(key) is None:
-            continue
-        try:
-            node[key] = check.convert(node[key])
-        except _Wrong:
-            raise UserError(f"{dotted} must be {check.expected}, got {node[key]!r}: fix it in the config "
-                            f"or override it, e.g. -o {dotted}={check.example}") from None
+        if isinstance(node, dict) and node.get(key) is not None:
+            node[key] = check.apply(dotted, node[key])
     return config
+
+
+def unknown_keys(config):
+    """``[(section, key, known keys)]`` of the keys of the engine's own sections (top level, Global,
+    Architecture, Train/Eval and their loaders) that the engine neither reads nor knows from the
+    reference configs."""
+    found = []
+    for section in dict.fromkeys(["Global", *ENGINE_KEYS]):
+        node = config
+        for part in filter(None, section.split(".")):
+            node = node.get(part) if isinstance(node, dict) else None
+        known = engine_keys(section)
+        if isinstance(node, dict) and known is not None:
+            found += [(section, key, known) for key in node if key not in known]
+    return found

@@ -1,5 +1,6 @@
-"""A config's components, built in the one right order: the charset first (its layout chosen by
-the PostProcess section, checked against every label encoder), then the parts that ask it.
+"""A config's model, sized by the run's charset (``ppocr.charset.build_charset``, whose layout the
+head declares); importing this module registers every data op, model stage and decoder, so the
+charset's checks see them all.
 
 Example::
 
@@ -8,43 +9,9 @@ Example::
     model = build_model(config, charset)
 """
 import ppocr.data  # noqa: F401  (registers the label encoders)
+import ppocr.postprocess  # noqa: F401  (registers the decoders)
 from ppocr import modeling
-from ppocr.errors import UserError
-from ppocr.postprocess import POSTPROCESS
-from ppocr.registry import CHARSETS, DATA_OPS
-
-
-def build_charset(config):
-    """The run's charset: layout from PostProcess, characters from Global (``character_dict_path``,
-    ``max_text_length``, ``use_space_char``), ``lower`` from PostProcess.
-
-    A label encoder in Train or Eval that makes another layout than the PostProcess decodes is a
-    one-line error naming both.
-    """
-    glob = config.get("Global") or {}
-    post = config.get("PostProcess") or {}
-    if "name" not in post:
-        raise UserError("the config has no PostProcess.name (e.g. CTCLabelDecode or SPINLabelDecode)")
-    scheme = POSTPROCESS.get(post["name"]).charset_scheme
-    _check_label_encoders(config, post["name"], scheme)
-    return CHARSETS.get(scheme)(
-        character_dict_path=glob.get("character_dict_path") or None,
-        use_space_char=bool(post.get("use_space_char", glob.get("use_space_char", False))),
-        max_text_length=glob.get("max_text_length", 25),
-        lower=post.get("lower"),
-    )
-
-
-def _check_label_encoders(config, decoder, scheme):
-    for mode in ("Train", "Eval"):
-        transforms = ((config.get(mode) or {}).get("dataset") or {}).get("transforms") or []
-        for item in transforms:
-            name = next(iter(item)) if isinstance(item, dict) and len(item) == 1 else None
-            encoder_scheme = getattr(DATA_OPS.get(name), "scheme", None) if name in DATA_OPS else None
-            if encoder_scheme is not None and encoder_scheme != scheme:
-                raise UserError(f"{mode}.dataset.transforms: {name} makes {encoder_scheme} labels but PostProcess "
-                                f"{decoder} decodes {scheme} output: use the encoder and decoder of one algorithm "
-                                "(CTCLabelEncode with CTCLabelDecode, SPINLabelEncode with SPINLabelDecode)")
+from ppocr.charset import build_charset
 
 
 def build_model(config, charset=None):

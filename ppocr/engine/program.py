@@ -8,6 +8,7 @@ import yaml
 from ppocr.config import dump_config, merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import Interrupted, UserError
+from ppocr.settings import GlobalSettings
 from ppocr.utils.logging import get_logger
 
 
@@ -52,14 +53,14 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
     overrides = [pair for group in args.opt for pair in group]
     notices = []
     config = check_config(merge_config(args.config, overrides, notices))
-    g = config.setdefault("Global", {}) or {}
-    config["Global"] = g
+    config["Global"] = config.get("Global") or {}
+    settings = GlobalSettings.of(config)
     world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
-    device = select_device(g)
+    device = select_device(settings.device_name)
     if world > 1 and not dist.is_initialized():
         dist.init_parallel_env()
     rank = dist.get_rank()
-    log_file = os.path.join(g["save_model_dir"], log_name) if log_name and g.get("save_model_dir") else None
+    log_file = os.path.join(settings.save_model_dir, log_name) if log_name else None
     logger = get_logger(log_file=log_file, rank=rank)
     if rank == 0:
         for notice in notices:
@@ -77,13 +78,13 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
 
 def config_beside_results(config):
     """``tools/infer_rec.py``'s config copy: ``Global.save_res_path`` with ``.config.yml`` for its extension."""
-    path = config["Global"].get("save_res_path")
+    path = GlobalSettings.of(config).save_res_path
     return os.path.splitext(path)[0] + ".config.yml" if path else None
 
 
 def config_in_model_folder(config):
     """``tools/export_model.py``'s config copy: ``config.yml`` in ``Global.save_inference_dir``."""
-    folder = config["Global"].get("save_inference_dir")
+    folder = GlobalSettings.of(config).save_inference_dir
     return os.path.join(folder, "config.yml") if folder else None
 
 

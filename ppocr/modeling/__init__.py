@@ -9,7 +9,7 @@ def build_model(config, charset):
 
     Example::
 
-        from ppocr.engine import build_charset
+        from ppocr.charset import build_charset
         config = load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml")
         model = build_model(config, build_charset(config))
     """

@@ -1,7 +1,8 @@
 """Post-processing: model output probabilities -> (text, score), decoded by the run's charset.
 
-Each decoder names the charset layout (``charset_scheme``) it reads; the config's PostProcess
-section thereby chooses the charset of the whole run (``ppocr.engine.components.build_charset``).
+Each decoder names the charset layout (``charset_scheme``) it reads; the model's head declares the
+layout of the run, and a decoder of another is refused when the charset is built
+(``ppocr.charset.build_charset``).
 """
 import numpy as np
 

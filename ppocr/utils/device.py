@@ -6,17 +6,12 @@ import paddle
 logger = logging.getLogger("ppocr")
 
 
-def select_device(global_cfg):
-    """Set paddle's device from ``Global.use_gpu`` / ``Global.device`` and return its name.
+def select_device(device):
+    """Set paddle's device to ``device`` (``cpu``, ``gpu``, ``gpu:1``: ``GlobalSettings.device_name``,
+    checked when the config was) and return its name.
 
-    ``Global.device`` (``cpu``, ``gpu``, ``gpu:1``) wins over ``use_gpu``. Under
-    ``paddle.distributed.launch`` each process takes the GPU the launcher gave it. Both values are
-    checked when the config is (``ppocr.config_check``).
+    Under ``paddle.distributed.launch`` each process takes the GPU the launcher gave it.
     """
-    device = global_cfg.get("device")
-    use_gpu = global_cfg.get("use_gpu", False)
-    if device is None:
-        device = "gpu" if use_gpu else "cpu"
     device = str(device).lower()
     if device.startswith("gpu") and not paddle.device.is_compiled_with_cuda():
         logger.warning(

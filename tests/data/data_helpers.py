@@ -43,6 +43,7 @@ def make_config(train_dataset, eval_dataset=None, spin=False, batch_size=8, num_
     transforms = SPIN_TRANSFORMS if spin else CTC_TRANSFORMS
     config = {
         "Global": {"character_dict_path": None, "max_text_length": 25, "use_space_char": False},
+        "Architecture": {"Head": {"name": "SPINAttentionHead" if spin else "CTCHead"}},  # declares the layout
         "PostProcess": {"name": "SPINLabelDecode" if spin else "CTCLabelDecode"},
     }
     for mode, dataset in (("Train", train_dataset), ("Eval", eval_dataset or train_dataset)):

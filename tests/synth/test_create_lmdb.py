@@ -75,7 +75,7 @@ def test_lmdb_dataset_reads_the_result(labelled_folder, tmp_path):
     label_file, _ = labelled_folder
     create_lmdb_dataset(str(label_file), str(tmp_path / "lmdb" / "words"))
     config = {"Global": {"character_dict_path": None, "max_text_length": 25, "use_space_char": False},
-              "PostProcess": {"name": "CTCLabelDecode"},
+              "Architecture": {"Head": {"name": "CTCHead"}}, "PostProcess": {"name": "CTCLabelDecode"},
               "Train": {"dataset": {"name": "LMDBDataSet", "data_dir": str(tmp_path / "lmdb"), "transforms": TRANSFORMS},
                         "loader": {"batch_size_per_card": 2, "shuffle": False, "drop_last": False, "num_workers": 0}}}
     dataset = LMDBDataSet(config, "Train", build_charset(config))

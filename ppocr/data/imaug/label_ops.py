@@ -1,7 +1,8 @@
 """Label encoders: text -> the fixed-length training target, through the run's one charset.
 
-The charset knows the layout (``Charset.encode_label``); an encoder only names the scheme it
-expects, so a config whose encoder and post-processing disagree is refused when it is loaded.
+The charset knows the layout (``Charset.encode_label``); an encoder only names the layout it
+expects (``charset_scheme``, as the heads and decoders do), so a config whose encoder and head
+disagree is refused when the charset is built.
 """
 import numpy as np
 
@@ -14,15 +15,15 @@ from ppocr.registry import DATA_OPS
 class _LabelEncode:
     """``data['label']`` (text) -> ``label`` (ids) and ``length``; an unusable text is ``SkipSample``."""
 
-    scheme = None
+    charset_scheme = None
     encodes_label = True  # evaluation can do without its output (see RecDataSet.__getitem__)
 
     def __init__(self, charset):
         if charset is None:
             raise UserError(f"data op {type(self).__name__} needs the run's charset, but none was given")
-        if charset.scheme != self.scheme:
-            raise UserError(f"{type(self).__name__} makes {self.scheme} labels but the charset is {charset.scheme}: "
-                            "use the label encoder of the config's PostProcess")
+        if charset.scheme != self.charset_scheme:
+            raise UserError(f"{type(self).__name__} makes {self.charset_scheme} labels but the charset is "
+                            f"{charset.scheme}: use the label encoder of the model's head")
         self.charset = charset
 
     @property
@@ -47,11 +48,11 @@ class _LabelEncode:
 class CTCLabelEncode(_LabelEncode):
     """CTC targets: ids padded with the blank to ``max_text_length`` (``CTCCharset``)."""
 
-    scheme = "ctc"
+    charset_scheme = "ctc"
 
 
 @DATA_OPS.register()
 class SPINLabelEncode(_LabelEncode):
     """Attention targets: ``[sos, ids..., eos]`` padded to ``max_text_length + 2`` (``AttnCharset``)."""
 
-    scheme = "attn"
+    charset_scheme = "attn"

@@ -44,6 +44,8 @@ class CTCHead(nn.Layer):
         probs = head(paddle.rand([2, 25, 512]))   # [2, 25, 37], rows sum to 1
     """
 
+    charset_scheme = "ctc"  # the layout of the run's charset: blank at 0 (ppocr.charset.build_charset)
+
     def __init__(self, in_channels, charset, fc_decay=0.0004, mid_channels=None):
         super().__init__()
         out_channels = charset.num_classes

@@ -50,6 +50,8 @@ class SPINAttentionHead(nn.Layer):
         head(paddle.zeros([2, 26, 512])).shape   # [2, 26, 70]
     """
 
+    charset_scheme = "attn"  # the layout of the run's charset: sos, eos, then the characters
+
     def __init__(self, in_channels, charset, hidden_size):
         super().__init__()
         self.hidden_size = hidden_size
