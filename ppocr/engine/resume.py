@@ -11,13 +11,14 @@ import os
 import paddle
 
 from ppocr.engine.checkpoint import read_states, recover
+from ppocr.settings import GlobalSettings
 
 
 def schedule_of(config, steps_per_epoch):
     """Everything that decides the learning rate of each step; saved in ``.states`` so that a
     resume can tell whether the config's schedule changed since."""
     return {"lr": copy.deepcopy((config.get("Optimizer") or {}).get("lr") or {}),
-            "epoch_num": int(config["Global"].get("epoch_num", 1)), "steps_per_epoch": int(steps_per_epoch)}
+            "epoch_num": GlobalSettings.of(config).epoch_num, "steps_per_epoch": int(steps_per_epoch)}
 
 
 def restore_states(saved, states):

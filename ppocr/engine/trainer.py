@@ -31,6 +31,7 @@ from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
+from ppocr.settings import GlobalSettings
 from ppocr.utils.plot_curves import refresh_curves
 from ppocr.utils.progress import ProgressBar
 
@@ -48,10 +49,10 @@ class Trainer:
 
     def __init__(self, config):
         self.config = config
-        g = config["Global"]
-        self.save_dir = g.get("save_model_dir") or "./output/rec/"
+        self.settings = g = GlobalSettings.of(config)
+        self.save_dir = g.save_model_dir
         self.rank, self.world = dist.get_rank(), dist.get_world_size()
-        self.seed = int(g.get("seed", 1024))
+        self.seed = g.seed
         paddle.seed(self.seed + self.rank)
         self.charset = build_charset(config)
         self.model = build_model(config, self.charset)
@@ -60,24 +61,24 @@ class Trainer:
         self.loss_fn = build_loss(config, self.charset)
         self.postprocess = build_postprocess(config, self.charset)
         self.metric = build_metric(config)
-        self.epoch_num = int(g.get("epoch_num", 1))
+        self.epoch_num = g.epoch_num
         self.optimizer, self.lr = build_optimizer(
             config["Optimizer"], self.epoch_num, len(self.train_loader), self.model
         )
         # step_in_epoch counts batches taken from the sampler (trained on or all unusable): where it restarts
         self.states = {"epoch": 1, "step_in_epoch": 0, "global_step": 0, "best_model_dict": {}, "skipped": {}}
-        skip = bool(g.get("skip_mismatched_tensors", False))
-        if g.get("checkpoints"):
-            self._resume(g["checkpoints"], skip)
-        elif g.get("pretrained_model"):
-            load_weights(self.model, g["pretrained_model"], skip_mismatched=skip)
-        self.use_amp = bool(g.get("use_amp", False))
+        skip = g.skip_mismatched_tensors
+        if g.checkpoints:
+            self._resume(g.checkpoints, skip)
+        elif g.pretrained_model:
+            load_weights(self.model, g.pretrained_model, skip_mismatched=skip)
+        self.use_amp = g.use_amp
         if self.use_amp and not paddle.is_compiled_with_cuda():
             logger.warning("Global.use_amp needs a GPU: training in float32 on the CPU")
             self.use_amp = False
         self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
         self.net = paddle.DataParallel(self.model) if self.world > 1 else self.model
-        replicas = self._replica_count(g.get("cpu_replicas", "auto"))
+        replicas = self._replica_count(g.cpu_replicas)
         if replicas > 1:
             self.net = CpuReplicas(self.model, replicas, threads_after=default_cpu_threads())
             logger.info("training on the CPU with %d model replicas, one per core, each on its slice of the batch "
@@ -115,20 +116,20 @@ class Trainer:
     def train(self):
         """Train to ``Global.epoch_num``; returns the states. SIGINT/SIGTERM: saves ``latest`` and
         raises ``Interrupted`` (tools exit with 128 + the signal number)."""
-        g = self.config["Global"]
+        g = self.settings
         if self.rank == 0:
             os.makedirs(self.save_dir, exist_ok=True)
             dump_config(self.config, os.path.join(self.save_dir, "config.yml"))
-        self.print_step = int(g.get("print_batch_step", 10))
-        self.eval_start, self.eval_every = _eval_schedule(g.get("eval_batch_step", [0, 2000]))
-        self.smooth = collections.deque(maxlen=int(g.get("log_smooth_window", 20)))
+        self.print_step = g.print_batch_step
+        self.eval_start, self.eval_every = g.eval_schedule
+        self.smooth = collections.deque(maxlen=g.log_smooth_window)
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = 0
         self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
         self.net.train()
         with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
             try:
-                self._train_epochs(stop, int(g.get("save_epoch_step", 1)))
+                self._train_epochs(stop, g.save_epoch_step)
             except BaseException as e:
                 end_loader_workers()  # left mid-epoch, with its workers still waiting for batches
                 if not isinstance(e, StopRequested):
@@ -237,10 +238,9 @@ class Trainer:
         return loss, preds, scaled
 
     def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
-        g = self.config["Global"]
         record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
                   "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
-        if g.get("cal_metric_during_train", True):
+        if self.settings.cal_metric_during_train:
             probs = F.softmax(preds, axis=-1) if isinstance(preds, paddle.Tensor) else preds
             labels = [self.charset.normalise(t) for t in batch["text"]]
             record.update(self.metric.update(self.postprocess(probs), labels))
@@ -305,9 +305,3 @@ class _Window:
         steps = max(self.steps, 1)
         return {"avg_reader_cost": round(self.reader / steps, 5), "avg_batch_cost": round(self.batch / steps, 5),
                 "avg_samples": round(self.samples / steps, 1), "ips": round(self.samples / max(self.batch, 1e-9), 2)}
-
-
-def _eval_schedule(value):
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return int(value[0]), max(1, int(value[1]))
-    return 0, max(1, int(value))

@@ -26,6 +26,7 @@ from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
+from ppocr.settings import GlobalSettings
 from ppocr.utils.io import atomic_write_bytes
 
 HEADER = 22  # pixels of the column-title band
@@ -178,7 +179,7 @@ def draw_rectification(config, out_path, max_images=16, scale=3):
     through the trained model of ``config``; prints the readings, returns them."""
     recognizer = Recognizer.from_config(
         config, why=" (an untrained rectifier only shows its initial, near-identity warp)")
-    paths = list_images(config["Global"].get("infer_img"))[: max(1, max_images)]
+    paths = list_images(GlobalSettings.of(config).infer_img)[: max(1, max_images)]
     readings = visualize_rectification(recognizer, paths, out_path, scale=max(1, scale))
     for path, text, score in readings:
         print(f"{path}\t{text}\t{score:.4f}")
