@@ -16,6 +16,7 @@ from ppocr.engine.onnx_export import export_onnx, import_paddle2onnx, remove_sta
 from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
 from ppocr.modeling.fold import fold_batch_norms
+from ppocr.settings import GlobalSettings
 
 logger = logging.getLogger("ppocr")
 
@@ -30,11 +31,11 @@ def export(config, save_dir=None):
                            ["Global.pretrained_model=output/rec/mv3/best_accuracy", "Global.export_onnx=True"])
         export(cfg, "inference/rec_starnet")
     """
-    g = config["Global"]
-    save_dir = save_dir or g.get("save_inference_dir")
+    g = GlobalSettings.of(config)
+    save_dir = save_dir or g.save_inference_dir
     if not save_dir:
         raise UserError("no output folder: set -o Global.save_inference_dir=./inference/NAME")
-    with_onnx = bool(g.get("export_onnx", False))
+    with_onnx = g.export_onnx
     if with_onnx:
         import_paddle2onnx()  # a missing package is said before the export, not after
     recognizer = Recognizer.from_config(config, require_weights=False)

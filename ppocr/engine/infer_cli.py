@@ -7,6 +7,7 @@ from ppocr.engine.inference import list_images
 from ppocr.engine.pipeline import Skipped, dygraph_pipeline
 from ppocr.engine.recognizer import Recognizer
 from ppocr.errors import UserError
+from ppocr.settings import GlobalSettings
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
@@ -25,9 +26,9 @@ def infer_images(config, batch_size=1):
                                "Global.infer_img=doc/imgs_words_en/word_10.png"])
         infer_images(config)   # ['doc/imgs_words_en/word_10.png\\tdefaults\\t0.99...\\n']
     """
-    g = config["Global"]
+    g = GlobalSettings.of(config)
     pipeline = dygraph_pipeline(Recognizer.from_config(config), batch_size=batch_size)
-    paths = list_images(g.get("infer_img"))
+    paths = list_images(g.infer_img)
     lines = []
     for start in range(0, len(paths), batch_size):
         chunk = paths[start : start + batch_size]
@@ -40,9 +41,9 @@ def infer_images(config, batch_size=1):
             print(f"result: {text}\t{score}")
             lines.append(f"{path}\t{text}\t{score}\n")
     if not lines:
-        raise UserError(f"none of the images of Global.infer_img={g.get('infer_img')!r} could be read "
+        raise UserError(f"none of the images of Global.infer_img={g.infer_img!r} could be read "
                         "(each is named above): give image files that OpenCV decodes (png, jpg, bmp, ...)")
-    if g.get("save_res_path"):
-        atomic_write_bytes(g["save_res_path"], "".join(lines).encode("utf-8"))
-        logger.info("results written to %s", os.path.abspath(g["save_res_path"]))
+    if g.save_res_path:
+        atomic_write_bytes(g.save_res_path, "".join(lines).encode("utf-8"))
+        logger.info("results written to %s", os.path.abspath(g.save_res_path))
     return lines

@@ -21,14 +21,15 @@ from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.inference import Preprocessor, image_transforms
 from ppocr.errors import UserError
 from ppocr.postprocess import build_postprocess
+from ppocr.settings import GlobalSettings
 
 logger = logging.getLogger("ppocr")
 
 
 def weights_of(config):
     """The weights a config names: ``Global.checkpoints`` (resuming) wins over ``pretrained_model``."""
-    g = config.get("Global") or {}
-    return g.get("checkpoints") or g.get("pretrained_model") or None
+    settings = GlobalSettings.of(config)
+    return settings.checkpoints or settings.pretrained_model
 
 
 class Recognizer:
@@ -49,7 +50,7 @@ class Recognizer:
         charset = build_charset(config)
         model = build_model(config, charset)
         if weights:
-            skip = bool((config.get("Global") or {}).get("skip_mismatched_tensors", False))
+            skip = GlobalSettings.of(config).skip_mismatched_tensors
             load_weights(model, weights, skip_mismatched=skip)
         else:
             logger.warning("no Global.pretrained_model given: the model has its initial, untrained weights")
