@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from ppocr.data.imaug import DATA_OPS
 from ppocr.errors import UserError
 
 logger = logging.getLogger("ppocr")
@@ -20,7 +21,7 @@ def image_transforms(config):
     ops = []
     for op in section["dataset"]["transforms"]:
         name = next(iter(op))
-        if name.endswith("LabelEncode") or name in ("KeepKeys", "RecAug"):
+        if getattr(DATA_OPS.get(name), "encodes_label", False) or name in ("KeepKeys", "RecAug"):
             continue
         ops.append(op)
     ops.append({"KeepKeys": {"keep_keys": ["image"]}})

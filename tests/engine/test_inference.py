@@ -19,6 +19,20 @@ def test_the_eval_transforms_without_labels_make_the_model_input():
     assert image.shape == (1, 32, 100) and image.dtype == np.float32 and preprocess.output_shape == [1, 32, 100]
 
 
+def test_label_ops_are_left_out_by_what_they_declare_not_by_their_name():
+    from ppocr.data.imaug.label_ops import CTCLabelEncode
+    from ppocr.registry import DATA_OPS
+
+    DATA_OPS.register("Targets")(CTCLabelEncode)  # a label encoder whose name does not say so
+    try:
+        ops = image_transforms({"Eval": {"dataset": {"transforms": [
+            {"DecodeImage": {"img_mode": "BGR"}}, {"Targets": None}, {"RecResizeImg": {"image_shape": [3, 32, 100]}},
+            {"KeepKeys": {"keep_keys": ["image", "label"]}}]}}})
+    finally:
+        DATA_OPS._classes.pop("Targets")
+    assert [next(iter(op)) for op in ops] == ["DecodeImage", "RecResizeImg", "KeepKeys"]
+
+
 def test_listing_sorts_images_and_reports_the_rest(tmp_path, caplog):
     for name in ("b.png", "a.JPG", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
