@@ -60,7 +60,8 @@ class Registry:
         if isinstance(declared, (tuple, list, frozenset, set)):
             taken = set(declared)
         else:
-            taken = {k for k, p in (_parameters(cls) or {}).items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+            taken = {k for k, p in (_parameters(cls) or {}).items()
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
         return taken | REFERENCE_ONLY_OPTIONS.get((self.kind, name), set())
 
     def get(self, name):

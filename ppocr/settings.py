@@ -34,7 +34,8 @@ class GlobalSettings:
     """The engine's ``Global`` keys; a key missing from the config (or empty) takes the default."""
 
     # device
-    use_gpu: bool = _key(False, BOOL, "run on a GPU when Paddle has one (a CPU build falls back to the CPU, with a warning)")
+    use_gpu: bool = _key(False, BOOL,
+                         "run on a GPU when Paddle has one (a CPU build falls back to the CPU, with a warning)")
     device: Optional[str] = _key(None, DEVICE, "cpu, gpu or gpu:N; wins over use_gpu")
     cpu_replicas: Union[str, int] = _key("auto", REPLICAS,
                                          "model replicas of one process training on the CPU (auto: one per core)")
@@ -52,11 +53,13 @@ class GlobalSettings:
     save_model_dir: str = _key("./output/rec/", PATH, "checkpoints, config.yml, train.log and the curves")
     pretrained_model: Optional[str] = _key(None, PATH, "weights to start from (a .pdparams prefix)")
     checkpoints: Optional[str] = _key(None, PATH, "resume: weights, optimizer, step, schedule, best metric")
-    skip_mismatched_tensors: bool = _key(False, BOOL, "load weights whose shapes differ from the model by skipping them")
+    skip_mismatched_tensors: bool = _key(False, BOOL,
+                                         "load weights whose shapes differ from the model by skipping them")
     save_inference_dir: Optional[str] = _key(None, PATH, "export_model.py's output folder")
     export_onnx: bool = _key(False, BOOL, "export_model.py also writes inference.onnx")
     infer_img: Optional[str] = _key(None, PATH, "infer_rec.py / vis_rectify.py: an image or a folder")
-    save_res_path: Optional[str] = _key(None, PATH, "infer_rec.py writes its readings here (path, text, score per line, tab-separated)")
+    save_res_path: Optional[str] = _key(None, PATH,
+                                        "infer_rec.py writes its readings here (path, text, score per line, tab-separated)")
     # the charset
     character_dict_path: Optional[str] = _key(None, PATH, "one character per line; empty: 0-9a-z, lower-cased")
     max_text_length: int = _key(25, POSITIVE, "the longest label, in characters; sizes the labels and SPIN's decoder")
