@@ -19,9 +19,10 @@ Example::
         "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", cpu_threads=2)
     backend.run(np.zeros([2, 3, 32, 100], dtype="float32")).shape   # (2, 25, 37)
 """
-import importlib.util
+import importlib.machinery
 import logging
 import os
+import sys
 
 import numpy as np
 
@@ -121,11 +122,13 @@ BACKENDS = {backend.name: backend for backend in (PaddleBackend, OnnxRuntimeBack
 
 
 def installed(package):
-    """Whether ``package`` can be imported, found without importing it."""
-    try:
-        return importlib.util.find_spec(package) is not None
-    except (ImportError, ValueError):  # an import hook refuses it, or sys.modules holds None for it
-        return False
+    """Whether the top-level ``package`` is imported, or can be: found on ``sys.path`` without
+    importing it. Only the path finders are asked: a probe must not set off the import hooks meant
+    for the real import (the tools' filter of Paddle's start-up banner is one). ``sys.modules``
+    holding None for it means its import is blocked."""
+    if package in sys.modules:
+        return sys.modules[package] is not None
+    return importlib.machinery.PathFinder.find_spec(package) is not None
 
 
 def onnxruntime_installed():

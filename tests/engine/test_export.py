@@ -4,12 +4,12 @@ threads: with deterministic weights whose readings are decisive and vary by imag
 9 images (a multiple of none of them), no run crashes or hangs, and the exported graph holds no
 float64. Strings are compared on the images the model decides at every step (``tests/parity.py``
 says why; at least 7 of 9). ``benchmark/stress_predict.py`` is the long version (20 runs of each)."""
-import json
 
 import paddle
 import pytest
 
 from ppocr import build_model, load_config
+from ppocr.engine.model_folder import FORMAT_VERSION, read_model_info
 from ppocr.synth import generate
 from tests.e2e import infer_rec_results, predict_rec_results, run_tool
 from tests.parity import decided, decisive_weights
@@ -58,5 +58,5 @@ def test_predict_rec_reads_what_infer_rec_reads(stem, images, tmp_path, repo_roo
         read = predict_rec_results(proc.stdout)
         assert read.keys() == infer.keys(), f"rec_batch_num={batch}: not every image was read"
         assert {path: read[path] for path in expected} == expected, f"rec_batch_num={batch}"
-    info = json.dumps(load_config(str(out / "inference.yml")))
-    assert "transform_ops" in info and "charset" in info
+    info = read_model_info(out)  # the folder's format, read as predict_rec reads it
+    assert info.format_version == FORMAT_VERSION and info.transform_ops and info.charset["characters"]

@@ -173,14 +173,15 @@ from ppocr import TextRecognizer
 from ppocr.errors import UserError
 rec = TextRecognizer(sys.argv[1], cpu_threads=1)
 readings = rec(sys.argv[3:])
-refused_reading = list(refused)
+sys.modules["paddle"] = None  # absent to a probe on sys.path too, as where it is not installed
 try:  # a folder without inference.onnx: its backend would be Paddle's
     TextRecognizer(sys.argv[2])
 except UserError as e:
     without_onnx = str(e)
-print(json.dumps({"backend": rec.backend_name, "readings": readings, "refused": refused_reading,
+print(json.dumps({"backend": rec.backend_name, "readings": readings, "refused": refused,
                   "without_onnx": without_onnx,
-                  "paddle": sorted(name for name in sys.modules if name.split(".")[0] == "paddle")}))
+                  "paddle": sorted(name for name, module in sys.modules.items()
+                                   if name.split(".")[0] == "paddle" and module is not None)}))
 """
 
 
