@@ -17,13 +17,14 @@ has its own gradients and batch norm statistics. This is synchronous data-parall
 (batch norm statistics per slice, as on several devices without synchronised batch norm), with one
 data loader and one checkpoint.
 
-Example::
+The training step built on it is ``ReplicaStep`` (train_step.py). Example::
 
     replicas = CpuReplicas(model, 2)
-    results = replicas.run(forward_backward, batch)   # [(loss, preds, samples) per slice]
-    replicas.reduce_gradients([n for *_, n in results])
+    results = replicas.run(forward_backward, batch)   # [forward_backward(replica, slice) per slice]
+    replicas.reduce_gradients(slice_sizes(len(batch["image"]), replicas.count))
     optimizer.step(); optimizer.clear_grad(set_to_zero=False)
     replicas.sync()
+    replicas.close()   # the replica threads end (a later run starts them again)
 """
 import contextlib
 import copy
@@ -34,14 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import paddle
-from paddle import nn
 
+from ppocr.engine import paddle_private
+from ppocr.engine.paddle_private import BATCH_NORMS, running_statistics, share_storage
 from ppocr.ops import set_native_threads
 
-_BATCH_NORMS = (nn.BatchNorm, nn.BatchNorm1D, nn.BatchNorm2D, nn.BatchNorm3D)
-
-
 M_ARENA_MAX = -8  # glibc's mallopt parameter
+THREAD_PREFIX = "ppocr-replica"  # the replica threads' names start with it
 
 
 def _one_malloc_arena():
@@ -56,7 +56,7 @@ def _one_malloc_arena():
 
 def _set_threads(threads):
     """The calling thread's compute threads: Paddle's (MKL and OpenMP) and this project's kernels'."""
-    paddle.base.core.set_num_threads(int(threads))
+    paddle_private.set_kernel_threads(threads)
     set_native_threads(threads)
 
 
@@ -99,7 +99,7 @@ def concat_outputs(outputs):
 def _weights(model, norms):
     """``model``'s parameters but batch norm's running statistics (Paddle keeps them as parameters;
     each replica updates its own in the forward pass)."""
-    statistics = {id(t) for layer in norms for t in (layer._mean, layer._variance)}
+    statistics = {id(t) for layer in norms for t in running_statistics(layer)}
     return [p for p in model.parameters() if id(p) not in statistics]
 
 
@@ -111,15 +111,15 @@ class CpuReplicas:
     def __init__(self, model, count, threads_after=None):
         if count < 2:
             raise ValueError(f"CpuReplicas needs at least 2 replicas, got {count}")
+        paddle_private.check()
         self.model = model
         self.replicas = [model] + [copy.deepcopy(model) for _ in range(count - 1)]
-        self._norms = [[layer for layer in m.sublayers() if isinstance(layer, _BATCH_NORMS)] for m in self.replicas]
+        self._norms = [[layer for layer in m.sublayers() if isinstance(layer, BATCH_NORMS)] for m in self.replicas]
         self._params = [_weights(m, norms) for m, norms in zip(self.replicas, self._norms)]
         # the threads this thread's kernels get back between steps (the process's budget)
         self._threads_after = int(threads_after or count)
         _one_malloc_arena()  # before the replica threads first allocate
-        self._pool = ThreadPoolExecutor(count - 1, thread_name_prefix="ppocr-replica",
-                                        initializer=_set_threads, initargs=(1,))
+        self._pool = None  # started by the first run, ended by close()
         self.sync()
 
     @property
@@ -150,6 +150,9 @@ class CpuReplicas:
         """``fn(replica, slice)`` for each slice of ``batch`` on its own replica and thread; the
         results in slice order. Every thread has finished when this returns or raises."""
         slices = split_batch(batch, self.count)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.count - 1, thread_name_prefix=THREAD_PREFIX,
+                                            initializer=_set_threads, initargs=(1,))
         with self._one_thread_kernels():
             futures = [self._pool.submit(fn, m, s) for m, s in zip(self.replicas[1:], slices[1:])]
             try:
@@ -189,8 +192,7 @@ class CpuReplicas:
             return
         with paddle.no_grad():
             for norms in zip(*self._norms[: len(weights)]):
-                for name in ("_mean", "_variance"):
-                    stats = [getattr(layer, name) for layer in norms]
+                for stats in zip(*(running_statistics(layer) for layer in norms)):
                     mixed = stats[0] * float(weights[0])
                     for w, s in zip(weights[1:], stats[1:]):
                         mixed = mixed + s * float(w)
@@ -204,11 +206,14 @@ class CpuReplicas:
             for params in self._params[1:]:
                 for source, target in zip(self._params[0], params):
                     if target.data_ptr() != source.data_ptr():
-                        source._share_buffer_to(target)
+                        share_storage(source, target)
             for norms in self._norms[1:]:
                 for source, target in zip(self._norms[0], norms):
-                    paddle.assign(source._mean, output=target._mean)
-                    paddle.assign(source._variance, output=target._variance)
+                    for a, b in zip(running_statistics(source), running_statistics(target)):
+                        paddle.assign(a, output=b)
 
     def close(self):
-        self._pool.shutdown(wait=True)
+        """End the replica threads (waiting for any slice still running); idempotent."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
