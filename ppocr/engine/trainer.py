@@ -16,7 +16,6 @@ from ppocr.data import build_dataloader, end_loader_workers
 from ppocr.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.engine.components import build_charset, build_model
 from ppocr.engine.evaluator import evaluate
-from ppocr.engine.replicas import CpuReplicas, concat_outputs, slice_sizes
 from ppocr.engine.resume import (
     apply_schedule,
     best_so_far,
@@ -26,6 +25,7 @@ from ppocr.engine.resume import (
 )
 from ppocr.engine.stop import StopRequested, StopSignals
 from ppocr.engine.threads import available_cores, default_cpu_threads
+from ppocr.engine.train_step import build_train_step
 from ppocr.errors import Interrupted
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
@@ -77,10 +77,12 @@ class Trainer:
             logger.warning("Global.use_amp needs a GPU: training in float32 on the CPU")
             self.use_amp = False
         self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
-        self.net = paddle.DataParallel(self.model) if self.world > 1 else self.model
         replicas = self._replica_count(g.cpu_replicas)
+        # chosen once: the model itself, DataParallel over the processes, or CPU replicas (train_step.py)
+        self.train_step = build_train_step(self.model, self.optimizer, self.lr, self.loss_fn, world=self.world,
+                                           replicas=replicas, use_amp=self.use_amp, scaler=self.scaler,
+                                           threads_after=default_cpu_threads())
         if replicas > 1:
-            self.net = CpuReplicas(self.model, replicas, threads_after=default_cpu_threads())
             logger.info("training on the CPU with %d model replicas, one per core, each on its slice of the batch "
                         "(Global.cpu_replicas; 1 turns this off)", replicas)
 
@@ -115,7 +117,8 @@ class Trainer:
     # ---- the loop ---------------------------------------------------------------------
     def train(self):
         """Train to ``Global.epoch_num``; returns the states. SIGINT/SIGTERM: saves ``latest`` and
-        raises ``Interrupted`` (tools exit with 128 + the signal number)."""
+        raises ``Interrupted`` (tools exit with 128 + the signal number). The step's threads, if
+        any, are ended however training ends."""
         g = self.settings
         if self.rank == 0:
             os.makedirs(self.save_dir, exist_ok=True)
@@ -126,7 +129,7 @@ class Trainer:
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = 0
         self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
-        self.net.train()
+        self.train_step.net.train()
         with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
             try:
                 self._train_epochs(stop, g.save_epoch_step)
@@ -135,6 +138,8 @@ class Trainer:
                 if not isinstance(e, StopRequested):
                     raise
                 self._stop(e.args[0])
+            finally:
+                self.train_step.close()
         if self.rank == 0:
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
                         dict(self.states["skipped"]) or "none")
@@ -176,7 +181,7 @@ class Trainer:
                 self._save(f"iter_epoch_{epoch}")
 
     def _train_batch(self, batch, reader_start, steps_per_epoch):
-        loss, preds = self._step(batch)
+        loss, preds = self.train_step.step(batch)
         self.smooth.append(loss.detach())  # read at log steps only: no device sync every step
         self.states["global_step"] += 1
         self.steps_run += 1
@@ -207,36 +212,6 @@ class Trainer:
                           f"global step {self.states['global_step']}; resume with -o Global.checkpoints={latest}",
                           signum)
 
-    def _step(self, batch):
-        if isinstance(self.net, CpuReplicas):
-            results = self.net.run(self._forward_backward, batch)
-            samples = slice_sizes(len(batch["image"]), self.net.count)
-            self.net.reduce_gradients(samples)
-            self.optimizer.step()
-            self.net.sync()
-            loss = sum(r[0].detach() * (n / sum(samples)) for r, n in zip(results, samples))
-            preds = concat_outputs([r[1] for r in results])
-        else:
-            loss, preds, scaled = self._forward_backward(self.net, batch)
-            if self.scaler is not None:
-                self.scaler.minimize(self.optimizer, scaled)
-            else:
-                self.optimizer.step()
-        self.optimizer.clear_grad(set_to_zero=False)
-        if isinstance(self.lr, paddle.optimizer.lr.LRScheduler):
-            self.lr.step()
-        return loss, preds
-
-    def _forward_backward(self, net, batch):
-        """Loss and predictions of ``batch``, gradients accumulated; also the loss backward ran from."""
-        targets = {k: v for k, v in batch.items() if k not in ("image", "text", "valid", "skipped")}
-        with paddle.amp.auto_cast(enable=self.use_amp):
-            preds = net(batch["image"], targets)
-            loss = self.loss_fn(preds, targets)["loss"]
-        scaled = loss if self.scaler is None else self.scaler.scale(loss)
-        scaled.backward()
-        return loss, preds, scaled
-
     def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
         record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
                   "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
@@ -256,7 +231,7 @@ class Trainer:
     def _evaluate_and_save(self):
         if self.eval_loader is None:
             return
-        result = evaluate(self.net, self.eval_loader, self.postprocess, self.metric, self.charset)
+        result = evaluate(self.train_step.net, self.eval_loader, self.postprocess, self.metric, self.charset)
         key = self.metric.main_indicator
         best = self.states["best_model_dict"]
         improved = not best or result[key] > best.get(key, float("-inf"))

@@ -141,17 +141,19 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
     opts = tiny_opts(tmp_path / "data", str(tmp_path / "out"), Global__cpu_replicas=2)
     config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "replicas")
     trainer = Trainer(config)
-    assert isinstance(trainer.net, CpuReplicas) and trainer.net.count == 2
-    trainer.net.train()
+    replicas = trainer.train_step.net
+    assert isinstance(replicas, CpuReplicas) and replicas.count == 2
+    replicas.train()
     batch = next(iter(trainer.train_loader))
     before = trainer.model.head.fc.weight.numpy().copy()
     for _ in range(2):  # the warm-up's first rate is 0
-        loss, preds = trainer._step(batch)
+        loss, preds = trainer.train_step.step(batch)
+    trainer.train_step.close()
     assert np.isfinite(float(loss)) and preds.shape[0] == len(batch["text"])
     assert not np.array_equal(before, trainer.model.head.fc.weight.numpy())
-    for replica in trainer.net.replicas:
+    for replica in replicas.replicas:
         assert [p.name for p in replica.parameters() if p.grad is not None] == []
-    other = trainer.net.replicas[1].state_dict()
+    other = replicas.replicas[1].state_dict()
     for name, value in trainer.model.state_dict().items():
         np.testing.assert_array_equal(value.numpy(), other[name].numpy(), err_msg=name)
 
@@ -163,4 +165,4 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
     assert trainer._replica_count("auto") == 1
     single = tiny_opts(tmp_path / "data", str(tmp_path / "out"), Global__cpu_replicas=1)
     config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *single], "replicas")
-    assert not isinstance(Trainer(config).net, CpuReplicas)
+    assert not isinstance(Trainer(config).train_step.net, CpuReplicas)

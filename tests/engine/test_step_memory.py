@@ -20,12 +20,12 @@ def trainer(tmp_path_factory, repo_root):
 
 
 def test_a_step_updates_the_weights_and_frees_every_gradient(trainer):
-    params = [p for p in trainer.net.parameters() if not p.stop_gradient]
+    params = [p for p in trainer.model.parameters() if not p.stop_gradient]
     head = trainer.model.head.fc.weight
     before = head.numpy().copy()
-    trainer.net.train()
+    trainer.train_step.net.train()
     batch = next(iter(trainer.train_loader))
     for _ in range(3):  # later steps run with the previous one's gradients already released
-        trainer._step(batch)
+        trainer.train_step.step(batch)
         assert [p.name for p in params if p.grad is not None] == []
     assert not np.array_equal(before, head.numpy()), "the steps did not update the classifier"
