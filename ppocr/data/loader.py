@@ -111,7 +111,7 @@ def build_dataloader(config, mode, charset, seed=0):
 
     Train: ``loader.batch_sampler`` is a TrainBatchSampler (a paddle DistributedBatchSampler)
     with ``shuffle``/``drop_last`` from the loader section and ``set_epoch(epoch)``. Any other
-    mode: an EvalBatchSampler giving this rank a contiguous shard, nothing padded or dropped.
+    mode: an EvalBatchSampler giving this rank every world_size-th batch, nothing padded or dropped.
     """
     dataset = build_dataset(config, mode, charset, seed=seed)
     loader_cfg = config[mode].get("loader") or {}

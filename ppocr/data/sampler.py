@@ -47,13 +47,15 @@ class TrainBatchSampler(DistributedBatchSampler):
 
 
 class EvalBatchSampler:
-    """Rank ``rank`` of ``world_size`` gets indices ``[rank * n // w, (rank + 1) * n // w)`` in
-    batches of ``batch_size`` (the last one partial): no index padded, dropped or repeated, and
-    the union over ranks is every index exactly once.
+    """The set cut into batches of ``batch_size`` (the last one partial), and rank ``rank`` of
+    ``world_size`` gets batches ``rank, rank + world_size, ...``: no index padded, dropped or
+    repeated, the union over ranks is every index exactly once, and every sample is read in the
+    same batch, beside the same others, whatever the number of processes (a CPU kernel's sums
+    can depend on the batch's size, and a near tie would then read differently).
 
     Example::
 
-        list(EvalBatchSampler(5, batch_size=2, rank=1, world_size=2))   # [[2, 3], [4]]
+        list(EvalBatchSampler(5, batch_size=2, rank=0, world_size=2))   # [[0, 1], [4]]
     """
 
     shuffle = False
@@ -67,15 +69,15 @@ class EvalBatchSampler:
         self.num_samples = int(num_samples)
         self.batch_size = int(batch_size)
         self.rank, self.world_size = int(rank), int(world_size)
-        self.begin = self.rank * self.num_samples // self.world_size
-        self.end = (self.rank + 1) * self.num_samples // self.world_size
 
     def set_epoch(self, epoch):
         """Evaluation order never changes; present so callers can treat both samplers alike."""
 
     def __iter__(self):
-        for i in range(self.begin, self.end, self.batch_size):
-            yield list(range(i, min(i + self.batch_size, self.end)))
+        step = self.batch_size * self.world_size
+        for i in range(self.rank * self.batch_size, self.num_samples, step):
+            yield list(range(i, min(i + self.batch_size, self.num_samples)))
 
     def __len__(self):
-        return -(-(self.end - self.begin) // self.batch_size)
+        batches = -(-self.num_samples // self.batch_size)
+        return max(0, -(-(batches - self.rank) // self.world_size))

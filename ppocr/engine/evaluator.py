@@ -10,16 +10,21 @@ from ppocr.utils.progress import ProgressBar
 def score_loader(model, loader, postprocess, metric, charset, progress=True, desc="eval", failures=None):
     """Counts of ``loader``'s whole set in ``COUNT_FIELDS`` order (correct, samples, distance,
     unusable, unencodable_labels), summed over the processes. With N processes each scores its
-    shard (``loader.batch_sampler``) and the counts are all-reduced, so the result is the same
-    whatever N. ``failures``: a ``FailureLog`` that is handed every wrongly read sample.
+    batches (``loader.batch_sampler``: the same batches whatever N) and the counts are
+    all-reduced, so the result is the same whatever N. ``failures``: a ``FailureLog`` that is handed every wrongly read sample.
     """
     was_training = model.training
     model.eval()
     counts = np.zeros(len(COUNT_FIELDS), dtype=np.float64)
-    index = getattr(getattr(loader, "batch_sampler", None), "begin", 0)  # set index of this rank's next sample
+    sampler = getattr(loader, "batch_sampler", None)
+    # the set index of each batch's first sample: the loader reads the sampler's batches in order
+    starts = (indices[0] for indices in sampler) if sampler is not None else None
+    index = 0
     show = progress and dist.get_rank() == 0
     with paddle.no_grad():
         for batch in ProgressBar(loader, desc=desc, disable=None if show else True, leave=False, dynamic_ncols=True):
+            if starts is not None:
+                index = next(starts)
             n = len(batch["text"])
             if n == 0:  # only training drops samples; an evaluation batch is never empty
                 continue

@@ -35,14 +35,17 @@ def test_eval_sharding_covers_every_index_once(n, world):
         assert all(0 < len(b) <= 4 for b in batches)
         assert all(len(b) == 4 for b in batches[:-1])
         flat = [i for b in batches for i in b]
-        assert flat == sorted(flat) and (not flat or flat == list(range(flat[0], flat[-1] + 1)))  # contiguous
-        seen += flat
-    assert sorted(seen) == list(range(n)) and len(seen) == n
+        assert flat == sorted(flat)
+        seen += batches
+    assert sorted(i for b in seen for i in b) == list(range(n))
+    # every sample is read in the same batch as with one process, beside the same others
+    assert sorted(seen) == list(EvalBatchSampler(n, batch_size=4))
 
 
 def test_eval_sharding_world_two_example():
-    assert list(EvalBatchSampler(5, batch_size=2, rank=0, world_size=2)) == [[0, 1]]
-    assert list(EvalBatchSampler(5, batch_size=2, rank=1, world_size=2)) == [[2, 3], [4]]
+    assert list(EvalBatchSampler(5, batch_size=2, rank=0, world_size=2)) == [[0, 1], [4]]
+    assert list(EvalBatchSampler(5, batch_size=2, rank=1, world_size=2)) == [[2, 3]]
+    assert list(EvalBatchSampler(3, batch_size=4, rank=1, world_size=2)) == []
 
 
 class Sized:
