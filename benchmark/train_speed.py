@@ -4,16 +4,19 @@ For each config and batch size, at each thread setting, one child process per li
 the same synthetic LMDB with the same number of loader workers and reports:
 
 - steady-state images/s: ``batch x steps / wall time`` over ``--steps`` steps after ``--warmup``
-  steps, the time waiting for the loader included. Project: through ``Trainer._step(batch)``, the
-  step its users run. Reference: a replica of the per-step body of its ``tools/program.py``
-  ``train()`` (``model.train()``, forward with the batch as it passes it, loss, backward,
-  ``optimizer.step``, ``clear_grad``, ``lr_scheduler.step``, its float() of the loss), AMP off
-  and its own grad clip; its per-batch ``cal_metric_during_train`` decoding and its logging
-  are left out, as are the project's (every ``print_batch_step`` steps).
+  steps, the time waiting for the loader included. Project: through ``Trainer.train_step.step(batch)``,
+  the public step its trainer runs (one model, or a model replica per core on the CPU).
+  Reference: a replica of the per-step body of its ``tools/program.py`` ``train()``
+  (``model.train()``, forward with the batch as it passes it, loss, backward, ``optimizer.step``,
+  ``clear_grad``, ``lr_scheduler.step``, its float() of the loss), AMP off and its own grad clip;
+  its per-batch ``cal_metric_during_train`` decoding and its logging are left out, as are the
+  project's (every ``print_batch_step`` steps).
 - time per step split into data wait / forward (model + loss) / backward / optimizer (step +
   clear_grad + lr step; with the project's CPU model replicas also the gradient average and the
-  weight copy), on a replica of the step timed phase by phase (``--split_steps`` steps; for the
-  project after its real step's run, in the same process).
+  weight sharing) over ``--split_steps`` more steps. Project: the same public step, its phases
+  ended where its ``on_phase`` hook reports them (with CPU model replicas, forward is the first
+  replica's and backward lasts until every replica's has finished), after its real step's run in
+  the same process; reference: a replica of its step timed phase by phase.
 - peak memory: the trainer process's own peak RSS (``ru_maxrss``, the kernel's high-water
   mark), and the peak of the summed PSS of the trainer and its loader workers, sampled every
   0.2 s from /proc by this script (PSS splits shared pages among their sharers; the summed RSS,
@@ -36,7 +39,7 @@ and logging do not run. The LMDB is made once with the project's ``tools/gen_syn
 child of both libraries with that variable too (e.g. ``MKL_DEBUG_CPU_TYPE=5``: paddle's bundled
 MKL of 2019 runs its slow generic path on AMD CPUs otherwise; the header gives paddle.matmul's
 rate with and without it). ``--profile N`` adds paddle.profiler's operator table of N more
-replica steps per run (``*_profile.txt`` beside the child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
+split steps per run (``*_profile.txt`` beside the child logs). Every child is killed after ``--timeout`` s; a failed run shows as "fails" with its
 error under its table. The two libraries alternate run by run, so a busy spell on a shared
 machine hits both alike; the load average at the start is in the header.
 
@@ -87,7 +90,7 @@ def parse_args(argv=None):
     p.add_argument("--num", type=int, default=None, help="images to generate (default: enough for one epoch)")
     p.add_argument("--seed", type=int, default=0, help="gen_synth_data.py --seed")
     p.add_argument("--profile", type=int, default=0, metavar="STEPS",
-                   help="after timing, profile STEPS replica steps with paddle.profiler (operator table per run, "
+                   help="after timing, profile STEPS split steps with paddle.profiler (operator table per run, "
                         "in the logs folder); 0: no profile")
     p.add_argument("--env", nargs="+", default=[], metavar="VAR=value",
                    help="extra environment for every measured child, both libraries (e.g. MKL_DEBUG_CPU_TYPE=5)")
@@ -192,7 +195,7 @@ def tables(runs, args):
             out.append(f"Forward GFLOP per image (hook count, project / reference): "
                        f"{_flops(runs, config, 'project')} / {_flops(runs, config, 'reference')}\n" if flops else "")
             out.append(h.table(["threads", "project img/s", "reference img/s", "ratio",
-                                "project ms data/fwd/bwd/opt (replica)", "reference ms data/fwd/bwd/opt",
+                                "project ms data/fwd/bwd/opt", "reference ms data/fwd/bwd/opt (replica)",
                                 "project peak RSS / workers+trainer PSS (MiB)", "reference peak RSS / PSS (MiB)",
                                 "achieved GFLOP/s p / r", "cores busy, trainer+workers, p / r"], rows) + "\n")
             errors = [f"- {r['library']}, {h.thread_label(r['threads'])}: {r['status']}: {r['error']}" for r in runs
