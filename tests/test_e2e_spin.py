@@ -56,13 +56,14 @@ def test_predict_rec_with_the_seed_flags_reads_what_infer_rec_reads(trained):
                     f"Global.infer_img={images}")
     infer = infer_rec_results(proc.stdout)
     assert len(infer) == 8
-    # the reference's command with its typos corrected, and SPIN's one grey channel (it says 3)
-    seed_flags = [f"--rec_model_dir={trained['inference']}/", "--rec_image_shape=1, 32, 100",
+    # the reference's command with its typos corrected; it says 3 channels, SPIN reads one grey one
+    seed_flags = [f"--rec_model_dir={trained['inference']}/", "--rec_image_shape=3, 32, 100",
                   "--rec_algorithm=SPIN", "--rec_char_dict_path=./ppocr/utils/dict/spin_dict.txt",
                   "--use_space_char=False"]
     for batch in ("1", "6"):
         proc = run_tool("tools/infer/predict_rec.py", f"--image_dir={images}", *seed_flags, f"--rec_batch_num={batch}")
         assert predict_rec_results(proc.stdout) == infer
+        assert "the model reads one grey channel, so the images are read as 1, 32, 100" in proc.stdout + proc.stderr
     one = sorted(infer)[0]
     proc = run_tool("tools/infer/predict_rec.py", f"--image_dir={one}", *seed_flags)
     assert predict_rec_results(proc.stdout) == {one: infer[one]}
@@ -72,7 +73,7 @@ def test_predict_rec_with_the_seed_flags_reads_what_infer_rec_reads(trained):
     ('--rec_char_dict_path=/ppocr/utils/dict/spin_dict.txt', "'/ppocr/utils/dict/spin_dict.txt': no such file"),
     ("--use_space_char=Falsee", "'Falsee' is not a boolean: expected True or False"),
     ("--rec_algorithm=STARNet", "the model in"),
-    ("--rec_image_shape=3, 32, 100", "exported for [1, 32, 100] (one channel: the model reads grey images)"),
+    ("--rec_image_shape=3, 48, 100", "exported for [1, 32, 100] (one channel: the model reads grey images)"),
 ])
 def test_the_seed_command_typos_are_one_line_errors(trained, flag, message):
     images = trained["root"] / "test" / "images"

@@ -15,13 +15,38 @@ from ppocr.engine.threads import default_cpu_threads
 logger = logging.getLogger("ppocr")
 
 
+# the spellings the reference's flags take (its str2bool reads true, yes, t, y, 1 as True); anything
+# else, which the reference would quietly read as False (Falsee), is refused rather than guessed
+TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
+BOOLEAN_FLAGS = ("use_gpu", "enable_mkldnn", "use_space_char", "use_onnx", "benchmark")
+
+
 def str2bool(text):
-    """``True`` or ``False`` (any letter case), as the reference's commands spell them; anything
-    else (``yes``, ``1``, ``Falsee``) is refused rather than guessed."""
+    """``True``/``False`` in any letter case, or the reference's other spellings (yes/no, y/n,
+    t/f, 1/0); anything else is an ``argparse`` error naming what is expected."""
     value = str(text).strip().lower()
-    if value in ("true", "false"):
-        return value == "true"
-    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean: expected True or False")
+    if value in TRUE + FALSE:
+        return value in TRUE
+    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean: expected True or False (or yes/no, 1/0)")
+
+
+def read_booleans(args):
+    """The boolean flags of ``args`` (given as text) as booleans; a spelling other than True or
+    False is taken as the reference takes it, and said once so nobody wonders what it meant."""
+    for name in BOOLEAN_FLAGS:
+        text = getattr(args, name)
+        if isinstance(text, str):
+            value = str2bool(text)
+            if text.strip().lower() not in ("true", "false"):
+                logger.info("--%s=%s read as %s", name, text, value)
+            setattr(args, name, value)
+    return args
+
+
+def checked_bool(text):
+    """argparse type: the text, once ``str2bool`` accepts it (``read_booleans`` converts it)."""
+    str2bool(text)
+    return str(text)
 
 
 def image_shape(text):
@@ -42,14 +67,14 @@ def build_parser():
     p.add_argument("--rec_char_dict_path", default=None, help="checked against the charset in inference.yml")
     p.add_argument("--rec_algorithm", default=None, help="e.g. STARNet or SPIN; checked against inference.yml")
     p.add_argument("--rec_batch_num", type=int, default=6)
-    p.add_argument("--use_gpu", type=str2bool, default=False)
-    p.add_argument("--enable_mkldnn", type=str2bool, default=None, help="oneDNN on the CPU (Paddle's default: on)")
+    p.add_argument("--use_gpu", type=checked_bool, default=False)
+    p.add_argument("--enable_mkldnn", type=checked_bool, default=None, help="oneDNN on the CPU (Paddle's default: on)")
     p.add_argument("--cpu_threads", type=int, default=None,
                    help="compute threads on the CPU (default: OMP_NUM_THREADS, else every core this process may use)")
-    p.add_argument("--use_space_char", type=str2bool, default=None, help="checked against inference.yml")
-    p.add_argument("--use_onnx", type=str2bool, default=False,
+    p.add_argument("--use_space_char", type=checked_bool, default=None, help="checked against inference.yml")
+    p.add_argument("--use_onnx", type=checked_bool, default=False,
                    help="run inference.onnx with onnxruntime (export with --onnx); default: Paddle inference")
-    p.add_argument("--benchmark", type=str2bool, default=False, help="print per-stage timings")
+    p.add_argument("--benchmark", type=checked_bool, default=False, help="print per-stage timings")
     return p
 
 
@@ -60,7 +85,11 @@ def check_flags(args, recognizer):
         raise UserError(f"--rec_algorithm={args.rec_algorithm!r} but the model in {args.rec_model_dir!r} is {algorithm!r}: "
                         f"pass --rec_algorithm={algorithm} or leave the flag out")
     exported_shape = recognizer.image_shape
-    if args.rec_image_shape and args.rec_image_shape != exported_shape:
+    if args.rec_image_shape and exported_shape[0] == 1 and args.rec_image_shape == [3, *exported_shape[1:]]:
+        # the reference's SPIN command says 3 channels; its preprocessing, like this one, reads grey
+        logger.info("--rec_image_shape=%s: the model reads one grey channel, so the images are read as %s",
+                    ", ".join(map(str, args.rec_image_shape)), ", ".join(map(str, exported_shape)))
+    elif args.rec_image_shape and args.rec_image_shape != exported_shape:
         grey = " (one channel: the model reads grey images)" if exported_shape[0] == 1 else ""
         shape = ", ".join(map(str, exported_shape))
         raise UserError(f"--rec_image_shape={args.rec_image_shape} but the model was exported for {exported_shape}"
@@ -83,6 +112,7 @@ def check_flags(args, recognizer):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     get_logger()
+    read_booleans(args)
     if args.rec_batch_num < 1:
         raise UserError(f"--rec_batch_num={args.rec_batch_num}: expected a positive integer")
     if args.cpu_threads is not None and args.cpu_threads < 1:

@@ -107,7 +107,7 @@ CASES = [
     Case("--rec_image_shape other size", PREDICT, P + ["--rec_image_shape=3, 48, 320"], expect=["exported for [3, 32, 100]"]),
     Case("--rec_image_shape other channels", PREDICT, P + ["--rec_image_shape=1, 32, 100"],
          expect=["--rec_image_shape=[1, 32, 100] but the model was exported for [3, 32, 100]"]),
-    Case("--use_onnx=yes", PREDICT, P + ["--use_onnx=yes"], expect=["'yes' is not a boolean: expected True or False"]),
+    Case("--use_onnx=Ture", PREDICT, P + ["--use_onnx=Ture"], expect=["'Ture' is not a boolean: expected True or False"]),
     Case("--rec_batch_num 0", PREDICT, P + ["--rec_batch_num=0"], expect=["--rec_batch_num=0: expected a positive integer"]),
     Case("--cpu_threads 0", PREDICT, P + ["--cpu_threads=0"], expect=["--cpu_threads=0: expected a positive integer"]),
     Case("predict: the one image is not an image", PREDICT, ["--rec_model_dir={files}/inference",
