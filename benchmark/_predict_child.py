@@ -34,7 +34,7 @@ def project(spec):
         sys.path.insert(0, os.path.join(root, "tools"))
         import _bootstrap  # noqa: F401  what tools/infer/predict_rec.py imports first
     sys.path.insert(0, root)
-    from ppocr.engine.predictor import TextRecognizer
+    from ppocr.inference.predictor import TextRecognizer
 
     kwargs = {"cpu_threads": spec["cpu_threads"], "batch_size": max(spec["batches"])}
     if spec["backend"] != "paddle":
@@ -66,6 +66,7 @@ def reference(spec):
     root = spec["root"]
     sys.path.insert(0, root)
     import tools.infer.utility as utility
+
     from tools.infer.predict_rec import TextRecognizer
 
     spin = spec["algorithm"] == "SPIN"

@@ -165,12 +165,12 @@ def project(spec, save_dir):
     sys.path.insert(0, root)
     argv = ["-c", lmdb_config(spec["config"], save_dir), "-o", *overrides(spec, save_dir)]
     try:
-        from ppocr.engine.program import setup
+        from ppocr.cli.program import setup
         config, _ = setup(argv, "train_speed")  # the path tools/train.py takes
     except ImportError:
         from ppocr.config import merge_config
         config = merge_config(spec["config"], argv[3:])
-    from ppocr.engine.trainer import Trainer
+    from ppocr.training.trainer import Trainer
 
     trainer = Trainer(config)
     if not hasattr(trainer, "train_step"):  # a checkout from before the step interface: no phase split
@@ -224,15 +224,16 @@ def reference(spec, save_dir):
     sys.path.insert(0, root)
     import paddle
     import yaml
-    from ppocr.data import build_dataloader
-    from ppocr.losses import build_loss
     from ppocr.modeling.architectures import build_model
-    from ppocr.optimizer import build_optimizer
-    from ppocr.postprocess import build_post_process
-    from ppocr.utils.logging import get_logger
     from ppocr.utils.save_load import load_model
     from ppocr.utils.utility import set_seed
     from tools.program import load_config, merge_config
+
+    from ppocr.data import build_dataloader
+    from ppocr.losses import build_loss
+    from ppocr.optimizer import build_optimizer
+    from ppocr.postprocess import build_post_process
+    from ppocr.utils.logging import get_logger
 
     opts = {}
     for pair in overrides(spec, save_dir):  # as tools/program.py's ArgsParser parses -o

@@ -2,7 +2,7 @@
 
 Each config is exported by each library's own ``tools/export_model.py`` (random weights unless
 ``--weights``), then each library's own predictor class is built in a child process
-(project: ``ppocr.engine.predictor.TextRecognizer``; reference: ``tools/infer/predict_rec.py``'s
+(project: ``ppocr.inference.predictor.TextRecognizer``; reference: ``tools/infer/predict_rec.py``'s
 ``TextRecognizer`` with its command-line arguments) for every oneDNN setting and thread setting,
 and timed at each ``--rec_batch_num``: per-image latency (median batch time / batch) and images/s
 (images / total time of the timed runs), after ``--warmup`` runs, over at least ``--reps`` runs
@@ -147,7 +147,7 @@ def measure(args, library, config, model_dir, backend, mkldnn, threads, log_dir)
 
 def project_has_backend(args):
     code = ("import inspect, sys; sys.path.insert(0, sys.argv[1]); "
-            "from ppocr.engine.predictor import TextRecognizer; "
+            "from ppocr.inference.predictor import TextRecognizer; "
             "print('backend' in inspect.signature(TextRecognizer).parameters)")
     proc = subprocess.run([args.project_python, "-c", code, args.project], capture_output=True, text=True,
                           cwd=args.project, env=h.thread_env("default"), timeout=300)

@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ppocr.engine.service_client import ServiceClient  # noqa: E402
+from ppocr.serving.service_client import ServiceClient  # noqa: E402
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 
@@ -39,7 +39,7 @@ def model_folder(args, tmp):
     """The folder to serve: the given one, or the shipped model (with ONNX added in a copy if needed)."""
     folder = Path(args.rec_model_dir or SHIPPED)
     if args.backend == "onnxruntime" and not (folder / "inference.onnx").exists():
-        from ppocr.engine.onnx_export import export_onnx
+        from ppocr.export.onnx_export import export_onnx
 
         copy = Path(tmp) / "inference"
         shutil.copytree(folder, copy)

@@ -30,12 +30,11 @@ def measure(config_path, steps, batch):
     import numpy as np
     import paddle
 
-    from ppocr.engine.components import build_charset
     from ppocr.config import load_config
-    from ppocr.engine.export import export
-    from ppocr.engine.predictor import TextRecognizer
+    from ppocr.export.exporter import export
+    from ppocr.inference.predictor import TextRecognizer
     from ppocr.losses import build_loss
-    from ppocr.engine.components import build_model
+    from ppocr.training.components import build_charset, build_model
 
     paddle.set_device("cpu")
     config = load_config(os.path.join(REPO, config_path))
@@ -73,7 +72,7 @@ def measure(config_path, steps, batch):
 
 def model_input_shape(config):
     """[C, H, W] of the config's inference preprocessing (as predict_rec feeds the model)."""
-    from ppocr.engine.inference import Preprocessor, image_transforms
+    from ppocr.data.preprocess import Preprocessor, image_transforms
 
     return Preprocessor(image_transforms(config)).output_shape
 

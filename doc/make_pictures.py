@@ -16,7 +16,7 @@ sys.path.insert(0, REPO)
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ppocr.engine.vis_rectify import compose_grid  # noqa: E402
+from ppocr.inference.vis_rectify import compose_grid  # noqa: E402
 
 IMGS = os.path.join(REPO, "doc", "imgs")
 SHIPPED = os.path.join(REPO, "pretrained", "rec_mv3_tps_bilstm_ctc_synth")
@@ -121,11 +121,11 @@ def _annotated(folder):
 
 def lmdb_inputs():
     """What LMDBDataSet hands the model from an LMDB made by create_lmdb_dataset: 3x32x100, padded."""
-    from ppocr.engine.components import build_charset
     from ppocr.config import load_config
     from ppocr.data.imaug.rec_img_aug import RecResizeImg
     from ppocr.data.lmdb_dataset import LMDBDataSet
     from ppocr.synth.create_lmdb import create_lmdb_dataset
+    from ppocr.training.components import build_charset
 
     config = load_config(CONFIG)
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,8 +147,8 @@ def lmdb_inputs():
 
 def rectify():
     from ppocr.config import load_config
-    from ppocr.engine.recognizer import Recognizer
-    from ppocr.engine.vis_rectify import visualize_rectification
+    from ppocr.inference.vis_rectify import visualize_rectification
+    from ppocr.training.recognizer import Recognizer
 
     config = load_config(CONFIG)
     config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
@@ -166,9 +166,9 @@ def _readings_sheet(name, readings, title):
 def readings():
     """infer_rec (dygraph weights) and predict_rec (exported model) on the bundled samples."""
     from ppocr.config import load_config
-    from ppocr.engine.pipeline import dygraph_pipeline
-    from ppocr.engine.predictor import TextRecognizer
-    from ppocr.engine.recognizer import Recognizer
+    from ppocr.inference.pipeline import dygraph_pipeline
+    from ppocr.inference.predictor import TextRecognizer
+    from ppocr.training.recognizer import Recognizer
 
     config = load_config(CONFIG)
     config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
@@ -183,7 +183,7 @@ def ctc_probs():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ppocr.engine.predictor import TextRecognizer
+    from ppocr.inference.predictor import TextRecognizer
 
     path, label = _samples()[9]
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))

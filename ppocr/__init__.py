@@ -6,11 +6,11 @@ any model code.
 import importlib
 
 _PUBLIC = {
-    "build_model": "ppocr.engine.components",
+    "build_model": "ppocr.training.components",
     "load_config": "ppocr.config",
     "merge_config": "ppocr.config",
-    "Skipped": "ppocr.engine.pipeline",
-    "TextRecognizer": "ppocr.engine.predictor",
+    "Skipped": "ppocr.inference.pipeline",
+    "TextRecognizer": "ppocr.inference.predictor",
 }
 __all__ = sorted(_PUBLIC)
 __version__ = "0.1.0"

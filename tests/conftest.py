@@ -26,7 +26,7 @@ _PRISTINE_LOGGER = (list(_PPOCR_LOGGER.handlers), _PPOCR_LOGGER.propagate, _PPOC
 def _pristine_ppocr_logger():
     """Give every test the ``ppocr`` logger as Python made it (propagating, no handlers of its own).
 
-    ``ppocr.engine.program.setup`` configures it for a console and stops propagation; a test (or a
+    ``ppocr.cli.program.setup`` configures it for a console and stops propagation; a test (or a
     module-scoped fixture) that calls it in-process would otherwise hide every later test's records
     from ``caplog``, and which tests failed would depend on the order they ran in.
     """
@@ -43,7 +43,7 @@ def repo_root():
 def shipped_onnx(tmp_path_factory):
     """A copy of the shipped STAR-Net's inference folder with ``inference.onnx`` added (about 2 s),
     for the deployment tests (API, predict_rec --use_onnx, the service)."""
-    from ppocr.engine.onnx_export import export_onnx
+    from ppocr.export.onnx_export import export_onnx
 
     out = tmp_path_factory.mktemp("shipped_onnx") / "inference"
     shutil.copytree(REPO_ROOT / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference", out)

@@ -67,7 +67,7 @@ class HitEachBatch:
 
 def install(plan):
     """Patch the library's seams so that ``plan`` fires at its points."""
-    from ppocr.engine import checkpoint, trainer
+    from ppocr.training import checkpoint, trainer
 
     stage, stage_copy, commit = checkpoint._stage, checkpoint._stage_copy, checkpoint._commit
     build_loss, build_dataloader = trainer.build_loss, trainer.build_dataloader

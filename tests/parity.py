@@ -39,7 +39,7 @@ def decisive_weights(model, seed=0, std=30.0):
 
 def decided(model, config, paths, min_margin=MIN_MARGIN):
     """The image paths of ``paths`` whose reading ``model`` (dygraph, eval) decides at every step."""
-    from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
+    from ppocr.data.preprocess import Preprocessor, image_transforms, read_bytes
 
     preprocess = Preprocessor(image_transforms(config))
     model.eval()

@@ -3,7 +3,7 @@ until the server answers (or failing with the end of its log if it exited)."""
 import socket
 import time
 
-from ppocr.engine.service_client import ServiceClient
+from ppocr.serving.service_client import ServiceClient
 
 
 def free_port():

@@ -3,7 +3,6 @@ their half of the data, rank 0 alone logs and writes files."""
 import json
 import re
 
-
 from ppocr.synth import generate
 from tests.e2e import run_tool
 

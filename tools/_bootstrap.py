@@ -17,7 +17,7 @@ if REPO_ROOT not in sys.path:
 # paddle warns on import about a missing ccache (only relevant when compiling custom ops)
 warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
 
-from ppocr.engine.threads import prefer_fast_mkl, use_all_cores  # noqa: E402
+from ppocr.utils.cpu import prefer_fast_mkl, use_all_cores  # noqa: E402
 from ppocr.utils.paddle_banner import hide_paddle_banner  # noqa: E402
 
 use_all_cores()

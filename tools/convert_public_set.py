@@ -17,8 +17,8 @@ sets come from and their licences. Convert training splits only: the test splits
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.data_cli import convert_public, public_set_args
-from ppocr.engine.program import run
+from ppocr.cli.data_tools import convert_public, public_set_args
+from ppocr.cli.program import run
 
 
 def main(argv=None):

@@ -12,8 +12,8 @@ counted and skipped.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.data_cli import create_lmdb, lmdb_args
-from ppocr.engine.program import run
+from ppocr.cli.data_tools import create_lmdb, lmdb_args
+from ppocr.cli.program import run
 
 
 def main(argv=None):

@@ -7,20 +7,12 @@
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.export import export
-from ppocr.engine.program import config_in_model_folder, run, setup
-
-
-def onnx_flag(parser):
-    parser.add_argument("--onnx", action="store_true",
-                        help="also write inference.onnx with paddle2onnx (same as -o Global.export_onnx=True)")
+from ppocr.cli.export import export_model
+from ppocr.cli.program import run
 
 
 def main(argv=None):
-    config, args = setup(argv, __doc__, extra_args=onnx_flag, config_copy=config_in_model_folder)
-    if args.onnx:
-        config["Global"]["export_onnx"] = True
-    return export(config)
+    return export_model(argv, description=__doc__)
 
 
 if __name__ == "__main__":

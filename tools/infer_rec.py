@@ -9,8 +9,8 @@ skipped; when none could be read the exit status is 2.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.infer_cli import infer_images
-from ppocr.engine.program import config_beside_results, run, setup
+from ppocr.cli.infer import infer_images
+from ppocr.cli.program import config_beside_results, run, setup
 
 
 def main(argv=None):

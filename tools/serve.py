@@ -9,7 +9,7 @@ line and exit status 128 + the signal, as predict_rec.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.crash_guard import run_guarded
+from ppocr.cli.crash_guard import run_guarded
 
 if __name__ == "__main__":
-    run_guarded("ppocr.engine.serve_cli:main", doing="serve")
+    run_guarded("ppocr.cli.serve:main", doing="serve")

@@ -6,13 +6,12 @@
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.program import run, setup
-from ppocr.engine.trainer import Trainer
+from ppocr.cli.program import run
+from ppocr.cli.train import train
 
 
 def main(argv=None):
-    config, _ = setup(argv, __doc__, log_name="train.log")
-    Trainer(config).train()
+    return train(argv, description=__doc__)
 
 
 if __name__ == "__main__":

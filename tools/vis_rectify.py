@@ -11,13 +11,12 @@ colour-transformed image (before the geometric warp), the rectified image, the r
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.engine.program import run, setup
-from ppocr.engine.vis_rectify import add_vis_args, draw_rectification
+from ppocr.cli.program import run
+from ppocr.cli.vis_rectify import vis_rectify
 
 
 def main(argv=None):
-    config, args = setup(argv, __doc__, extra_args=add_vis_args)
-    return draw_rectification(config, args.out, max_images=args.max_images, scale=args.scale)
+    return vis_rectify(argv, description=__doc__)
 
 
 if __name__ == "__main__":

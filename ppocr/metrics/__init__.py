@@ -16,7 +16,7 @@ class RecMetric:
     switches; without ``protocol`` the metric is the reference's (default ``ignore_space=True``).
 
     Counts live in ``self.counts`` = [correct, samples, sum of normalised distances] so that
-    several processes can add theirs up (see ``ppocr.engine.evaluator``).
+    several processes can add theirs up (see ``ppocr.evaluation.evaluator``).
 
     Example::
 

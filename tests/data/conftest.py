@@ -2,8 +2,8 @@
 import pytest
 from data_helpers import make_config, word_png, write_lmdb
 
-from ppocr.engine.components import build_charset
 from ppocr.synth import generate
+from ppocr.training.components import build_charset
 
 
 @pytest.fixture(scope="session")

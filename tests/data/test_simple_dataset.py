@@ -27,7 +27,7 @@ def dataset(root, files, ratio=None, seed=0, mode="Train", spin=False):
 
 
 def _charset(spin):
-    from ppocr.engine.components import build_charset
+    from ppocr.training.components import build_charset
 
     return build_charset(make_config({"name": "SimpleDataSet"}, spin=spin))
 

@@ -10,7 +10,6 @@ from ppocr.synth import DEFAULT_SETTINGS, TextSampler, load_words
 from ppocr.synth.generator import settings_for
 from ppocr.synth.text import apply_case
 
-
 PUNCTUATION = settings_for(punctuation=True)
 
 

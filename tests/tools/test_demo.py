@@ -1,25 +1,17 @@
-"""tools/demo.py's plan: what it renders (seeds apart from the shipped model's data and from each
+"""tools/demo.py's plan (ppocr/cli/demo.py): what it renders (seeds apart from the shipped model's data and from each
 other, the validation once per case in a family the shipped model never saw) and the commands it
 runs, without running them (`make demo` runs the whole loop; it takes minutes)."""
-import importlib.util
-import sys
 from pathlib import Path
 
+from ppocr.cli import demo as demo_module
+from ppocr.cli.demo import labels_of, predictions_of
 from ppocr.config import load_config
-from ppocr.engine.demo_steps import labels_of, predictions_of
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def load_demo():
-    sys.path.insert(0, str(REPO / "tools"))  # demo.py imports _bootstrap from its own folder
-    try:
-        spec = importlib.util.spec_from_file_location("tool_demo", REPO / "tools" / "demo.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(REPO / "tools"))
-    return module
+    return demo_module
 
 
 def option(command, name):

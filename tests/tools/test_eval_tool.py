@@ -7,10 +7,9 @@ import cv2
 import paddle
 import pytest
 
-from ppocr.engine.components import build_charset
 from ppocr.config import load_config
-from ppocr.engine.components import build_model
 from ppocr.synth import generate
+from ppocr.training.components import build_charset, build_model
 from tests.e2e import run_tool
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"

@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ppocr.engine.predictor import TextRecognizer
-from ppocr.engine.service_client import ServiceClient, encode_multipart
+from ppocr.inference.predictor import TextRecognizer
+from ppocr.serving.service_client import ServiceClient, encode_multipart
 from tests.e2e import REPO
 from tests.image_headers import jpeg_declaring, png_declaring
 from tests.serving import free_port, wait_until_healthy

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from ppocr.engine.predictor import TextRecognizer
+from ppocr.inference.predictor import TextRecognizer
 from tests.e2e import REPO
 from tests.serving import free_port, wait_until_healthy
 

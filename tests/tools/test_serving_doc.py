@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from ppocr.engine.service_client import ServiceClient, encode_multipart
+from ppocr.serving.service_client import ServiceClient, encode_multipart
 from tests.e2e import REPO
 from tests.serving import free_port, wait_until_healthy
 

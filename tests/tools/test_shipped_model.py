@@ -11,14 +11,13 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.engine.components import build_charset
 from ppocr.config import load_config
-from ppocr.engine.checkpoint import load_weights
-from ppocr.engine.export import export
-from ppocr.engine.inference import Preprocessor, image_transforms, read_bytes
-from ppocr.engine.predictor import TextRecognizer
-from ppocr.engine.components import build_model
+from ppocr.data.preprocess import Preprocessor, image_transforms, read_bytes
+from ppocr.export.exporter import export
+from ppocr.inference.predictor import TextRecognizer
 from ppocr.postprocess import build_postprocess
+from ppocr.training.checkpoint import load_weights
+from ppocr.training.components import build_charset, build_model
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth"
@@ -74,7 +73,7 @@ def test_shipped_inference_model_is_the_export_of_the_shipped_weights(exported):
         # the export parity of the trained model is held (doc/tools/export_model.md); other weights
         # would change the scores by far more
         np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-3)
-    # the shipped inference.onnx is the same model (tests/engine/test_onnx_export.py: within 1e-3)
+    # the shipped inference.onnx is the same model (tests/export/test_onnx_export.py: within 1e-3)
     readings = TextRecognizer(str(SHIPPED_INFERENCE), backend="onnxruntime", cpu_threads=1)(images)
     assert [t for t, _ in readings] == [t for t, _ in dygraph]
     np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-3)

@@ -1,13 +1,12 @@
 """Training curves: the PNG is written, decodes, has the figure's size; the trainer refreshes it at evaluation."""
 import json
-
 from pathlib import Path
 
 import cv2
 
 from ppocr.config import merge_config
-from ppocr.utils.plot_curves import CURVES_NAME, plot_curves, read_log, refresh_curves
 from ppocr.synth import generate
+from ppocr.utils.plot_curves import CURVES_NAME, plot_curves, read_log, refresh_curves
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "rec" / "demo_mv3_tps_bilstm_ctc.yml"
 
@@ -51,7 +50,7 @@ def test_refresh_is_quiet_without_a_log_and_never_raises(tmp_path, caplog):
 
 
 def test_training_refreshes_the_curves_at_each_evaluation(tmp_path):
-    from ppocr.engine.trainer import Trainer
+    from ppocr.training.trainer import Trainer
 
     generate(8, seed=31, lmdb_dir=str(tmp_path / "train"))
     generate(4, seed=32, lmdb_dir=str(tmp_path / "val"))

@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import _bootstrap  # noqa: E402,F401  (puts the repository on sys.path)
 
-from ppocr.engine.crash_guard import run_guarded  # noqa: E402
+from ppocr.cli.crash_guard import run_guarded  # noqa: E402
 
 if __name__ == "__main__":
-    run_guarded("ppocr.engine.predict_cli:main", doing="predict_rec")
+    run_guarded("ppocr.cli.predict:main", doing="predict_rec")

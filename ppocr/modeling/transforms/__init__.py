@@ -1,3 +1,5 @@
 """Stage modules; each registers itself on import."""
-from ppocr.modeling.transforms import gaspin  # noqa: F401
-from ppocr.modeling.transforms import tps  # noqa: F401
+from ppocr.modeling.transforms import (
+    gaspin,  # noqa: F401
+    tps,  # noqa: F401
+)

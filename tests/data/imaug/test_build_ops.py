@@ -3,6 +3,7 @@ import pytest
 from ppocr.data import build_ops
 from ppocr.errors import UserError
 
+
 def test_build_ops_injects_charset_only_where_declared(ctc_charset):
     ops = build_ops([{"DecodeImage": None}, {"CTCLabelEncode": None}, {"RecResizeImg": {"image_shape": [3, 32, 100]}},
                      {"KeepKeys": {"keep_keys": ["image"]}}], ctc_charset)

@@ -4,6 +4,7 @@ import pytest
 from ppocr.data import SkipSample
 from ppocr.data.imaug.label_ops import CTCLabelEncode, SPINLabelEncode
 
+
 def test_ctc_label_padding(ctc_charset):
     out = CTCLabelEncode(ctc_charset)({"label": "Abc"})
     assert out["label"].shape == (25,) and out["label"].dtype == np.int64

@@ -6,6 +6,7 @@ from ppocr.data import SkipSample
 from ppocr.data.imaug.operators import DecodeImage, KeepKeys
 from ppocr.errors import UserError
 
+
 def test_decode_image_bgr_rgb_and_channel_first():
     img = np.zeros((10, 20, 3), dtype=np.uint8)
     img[..., 0] = 200  # blue in OpenCV's BGR order

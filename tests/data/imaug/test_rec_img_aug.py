@@ -1,10 +1,11 @@
 import cv2
 import numpy as np
 import pytest
-from tests.data.data_helpers import word_png
 
 from ppocr.data.imaug.rec_img_aug import RecAug, RecResizeImg, SPINRecResizeImg
 from ppocr.errors import UserError
+from tests.data.data_helpers import word_png
+
 
 def test_rec_resize_keeps_aspect_and_pads():
     img = np.full((16, 40, 3), 255, dtype=np.uint8)

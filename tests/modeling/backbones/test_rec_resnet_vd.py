@@ -4,6 +4,7 @@ import pytest
 
 from ppocr.modeling.backbones.rec_resnet_vd import ResNet
 
+
 @pytest.mark.parametrize("layers, channels", [(18, 512), (50, 2048)])
 def test_resnet_vd_gives_a_height_one_sequence_of_width_w_over_4(layers, channels):
     net = ResNet(in_channels=1, layers=layers)

@@ -1,0 +1,67 @@
+"""``tools/eval.py``: a trained recogniser scored on every set of a config's Eval section, the
+table written beside the weights (or where asked) and printed, failures saved on request.
+
+Example::
+
+    config = merge_config("configs/rec/rec_r34_vd_tps_bilstm_ctc.yml",
+                          ["Global.pretrained_model=output/rec/r34/best_accuracy", "Eval.dataset.data_dir=eval/"])
+    evaluate_config(config)   # {'acc': ..., 'norm_edit_dis': ..., 'samples': ...}
+"""
+import json
+import logging
+import os
+
+import paddle.distributed as dist
+
+from ppocr.data import build_set_loaders
+from ppocr.evaluation.evaluator import evaluate_sets
+from ppocr.evaluation.failures import FailureLog
+from ppocr.metrics import build_metric
+from ppocr.training.recognizer import Recognizer
+
+logger = logging.getLogger("ppocr")
+
+
+def add_eval_args(parser):
+    """The command-line options of ``tools/eval.py`` beyond ``-c``/``-o``."""
+    parser.add_argument("--save_failures", nargs="?", const="", default=None, metavar="DIR",
+                        help="write the wrongly read samples (failures.tsv and a PNG contact sheet per set) "
+                             "to DIR (default: <weights>.failures beside the weights)")
+    parser.add_argument("--max_tiles", type=int, default=400, metavar="N",
+                        help="failures drawn on each set's contact sheet (the TSV lists all); default 400")
+    parser.add_argument("--save_table", default=None, metavar="PREFIX",
+                        help="write the table to PREFIX.md and PREFIX.json (default: <weights>.eval beside "
+                             "the weights)")
+
+
+def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, config_path=None):
+    """Score the weights of ``config`` on its Eval sets; returns the sample-weighted total.
+
+    ``save_failures``: None (off), '' (beside the weights) or a folder. ``save_table``: a path
+    prefix for the .md and .json tables (default ``<weights>.eval``).
+    """
+    recognizer = Recognizer.from_config(config, why=" (the weights to evaluate)")
+    weights = recognizer.weights
+    prefix = weights[: -len(".pdparams")] if weights.endswith(".pdparams") else weights
+    loaders = build_set_loaders(config, "Eval", recognizer.charset)
+    failures = FailureLog(max_tiles=max_tiles) if save_failures is not None else None
+    report = evaluate_sets(recognizer.model, loaders, recognizer.postprocess, build_metric(config),
+                           recognizer.charset, failures=failures, weights=weights, config=config_path)
+    if failures is not None:
+        failures.write(save_failures or prefix + ".failures")
+    if dist.get_rank() != 0:
+        return report.total()
+    for s in report.sets:
+        logger.info("%s: %s", s.name, ", ".join(f"{k}: {v}" for k, v in s.as_dict().items()))
+        if s.unusable or s.unencodable_labels:
+            logger.warning("%s: %d unusable samples scored as wrong, %d labels the charset cannot encode "
+                           "scored against their text", s.name, s.unusable, s.unencodable_labels)
+    try:
+        table = save_table or prefix + ".eval"
+        os.makedirs(os.path.dirname(os.path.abspath(table)), exist_ok=True)
+        logger.info("evaluation table written to %s", " and ".join(report.write(table)))
+    except OSError as e:  # read-only weights folder: the printed table is still the result
+        logger.warning("could not write the evaluation table beside %s: %s", os.path.abspath(prefix), e)
+    print(report.markdown())
+    print(json.dumps(report.total()))  # the machine-readable last line
+    return report.total()

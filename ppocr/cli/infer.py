@@ -1,0 +1,49 @@
+"""What ``tools/infer_rec.py`` does: read ``Global.infer_img`` with a config's trained weights,
+through the inference pipeline with the dygraph model as its backend."""
+import logging
+import os
+
+from ppocr.data.preprocess import list_images
+from ppocr.errors import UserError
+from ppocr.inference.pipeline import Skipped, dygraph_pipeline
+from ppocr.settings import GlobalSettings
+from ppocr.training.recognizer import Recognizer
+from ppocr.utils.io import atomic_write_bytes
+
+logger = logging.getLogger("ppocr")
+
+
+def infer_images(config, batch_size=1):
+    """Read ``Global.infer_img`` (an image or a folder), print ``infer_img: PATH`` and
+    ``result: TEXT<TAB>SCORE`` per image, write ``PATH<TAB>TEXT<TAB>SCORE`` lines to
+    ``Global.save_res_path``. Unreadable images are named and skipped; none readable is a
+    UserError. Returns the lines.
+
+    Example::
+
+        config = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
+                              ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy",
+                               "Global.infer_img=doc/imgs_words_en/word_10.png"])
+        infer_images(config)   # ['doc/imgs_words_en/word_10.png\\tdefaults\\t0.99...\\n']
+    """
+    g = GlobalSettings.of(config)
+    pipeline = dygraph_pipeline(Recognizer.from_config(config), batch_size=batch_size)
+    paths = list_images(g.infer_img)
+    lines = []
+    for start in range(0, len(paths), batch_size):
+        chunk = paths[start : start + batch_size]
+        for path, result in zip(chunk, pipeline(chunk)):
+            print(f"infer_img: {path}")
+            if isinstance(result, Skipped):
+                print(f"skipped: {result.reason}")
+                continue
+            text, score = result
+            print(f"result: {text}\t{score}")
+            lines.append(f"{path}\t{text}\t{score}\n")
+    if not lines:
+        raise UserError(f"none of the images of Global.infer_img={g.infer_img!r} could be read "
+                        "(each is named above): give image files that OpenCV decodes (png, jpg, bmp, ...)")
+    if g.save_res_path:
+        atomic_write_bytes(g.save_res_path, "".join(lines).encode("utf-8"))
+        logger.info("results written to %s", os.path.abspath(g.save_res_path))
+    return lines

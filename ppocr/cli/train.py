@@ -1,0 +1,8 @@
+"""``tools/train.py``: a config (with its ``-o`` options) trained, one process or many."""
+from ppocr.cli.program import setup
+from ppocr.training.trainer import Trainer
+
+
+def train(argv=None, description=None):
+    config, _ = setup(argv, description, log_name="train.log")
+    Trainer(config).train()

@@ -1,0 +1,8 @@
+"""``tools/vis_rectify.py``: what a model's rectifier makes of word images, drawn as a PNG grid."""
+from ppocr.cli.program import setup
+from ppocr.inference.vis_rectify import add_vis_args, draw_rectification
+
+
+def vis_rectify(argv=None, description=None):
+    config, args = setup(argv, description, extra_args=add_vis_args)
+    return draw_rectification(config, args.out, max_images=args.max_images, scale=args.scale)

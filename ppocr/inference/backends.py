@@ -1,0 +1,159 @@
+"""The runtimes of the inference pipeline, behind one interface: ``run(batch) -> probs``.
+
+A backend takes ``[N, C, H, W]`` float32 images (already preprocessed) and returns the graph's
+``[N, T, classes]`` probabilities as a numpy array; it knows nothing of images or text.
+
+- ``paddle``: ``paddle.inference`` on an exported folder's ``inference.json`` (or ``.pdmodel``) +
+  ``inference.pdiparams``.
+- ``onnxruntime``: an ``onnxruntime.InferenceSession`` on the folder's ``inference.onnx``
+  (``tools/export_model.py --onnx`` writes it). Paddle is not imported.
+- ``DygraphBackend``: a config's model with its trained weights in memory (``tools/infer_rec.py``).
+
+``choose_backend`` picks onnxruntime when the folder holds ``inference.onnx`` and onnxruntime is
+installed, Paddle inference otherwise. Adding a runtime for exported folders is one class and one
+line in ``BACKENDS``; the folder's file names are ``model_folder.py``'s.
+
+Example::
+
+    backend = BACKENDS[choose_backend("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference")](
+        "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", cpu_threads=2)
+    backend.run(np.zeros([2, 3, 32, 100], dtype="float32")).shape   # (2, 25, 37)
+"""
+import importlib.machinery
+import logging
+import os
+import sys
+
+import numpy as np
+
+from ppocr.errors import UserError
+from ppocr.export.model_folder import has_onnx, onnx_path, paddle_files
+from ppocr.utils.cpu import available_cores
+
+logger = logging.getLogger("ppocr")
+ONNX_INSTALL = "pip install '.[onnx]' (or pip install onnxruntime)"
+PADDLE_INSTALL = "pip install paddlepaddle (doc/python_api.md: the install without it)"
+
+
+class PaddleBackend:
+    """``paddle.inference`` predictor; ``enable_mkldnn`` None keeps Paddle's default (oneDNN on)."""
+
+    name = "paddle"
+
+    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
+        import paddle
+        import paddle.inference as paddle_infer
+
+        graph, params = paddle_files(model_dir)
+        config = paddle_infer.Config(graph, params)
+        if use_gpu and paddle.is_compiled_with_cuda():
+            config.enable_use_gpu(500, 0)
+        else:
+            if use_gpu:
+                logger.warning("use_gpu: this PaddlePaddle is a CPU build; predicting on the CPU")
+            config.disable_gpu()
+            config.set_cpu_math_library_num_threads(int(cpu_threads or available_cores()))
+            if enable_mkldnn is False:
+                config.disable_mkldnn()
+            elif enable_mkldnn:
+                config.enable_mkldnn()
+        config.switch_ir_optim(True)
+        config.disable_glog_info()
+        self.predictor = paddle_infer.create_predictor(config)
+        self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
+        self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
+
+    def run(self, batch):
+        self.input.copy_from_cpu(np.ascontiguousarray(batch, dtype=np.float32))
+        self.predictor.run()
+        return self.output.copy_to_cpu()
+
+
+class OnnxRuntimeBackend:
+    """onnxruntime on ``inference.onnx``, default CPU provider (CUDA's when ``use_gpu`` and present)."""
+
+    name = "onnxruntime"
+
+    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
+        import onnxruntime as ort
+
+        path = onnx_path(model_dir)
+        if not os.path.isfile(path):
+            raise UserError(f"{path!r} is missing: export with tools/export_model.py ... --onnx, "
+                            "or use the paddle backend")
+        if enable_mkldnn:
+            logger.warning("enable_mkldnn is a Paddle inference option; onnxruntime ignores it")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(cpu_threads or available_cores())
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # paddle2onnx leaves unused initialisers; ORT warns about each
+        providers = ["CPUExecutionProvider"]
+        if use_gpu:
+            if "CUDAExecutionProvider" in ort.get_available_providers():
+                providers.insert(0, "CUDAExecutionProvider")
+            else:
+                logger.warning("use_gpu: this onnxruntime has no CUDA provider; predicting on the CPU")
+        self.session = ort.InferenceSession(path, sess_options=options, providers=providers)
+        self.input_name = self.session.get_inputs()[0].name
+        self.output_name = self.session.get_outputs()[0].name
+
+    def run(self, batch):
+        feed = {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)}
+        return self.session.run([self.output_name], feed)[0]
+
+
+class DygraphBackend:
+    """A dygraph model in eval mode (``Recognizer.from_config``), run without gradients."""
+
+    name = "dygraph"
+
+    def __init__(self, model):
+        self.model = model
+
+    def run(self, batch):
+        import paddle
+
+        with paddle.no_grad():
+            probs = self.model(paddle.to_tensor(np.ascontiguousarray(batch, dtype=np.float32)))
+        return probs.numpy()
+
+
+BACKENDS = {backend.name: backend for backend in (PaddleBackend, OnnxRuntimeBackend)}
+
+
+def installed(package):
+    """Whether the top-level ``package`` is imported, or can be: found on ``sys.path`` without
+    importing it. Only the path finders are asked: a probe must not set off the import hooks meant
+    for the real import (the tools' filter of Paddle's start-up banner is one). ``sys.modules``
+    holding None for it means its import is blocked."""
+    if package in sys.modules:
+        return sys.modules[package] is not None
+    return importlib.machinery.PathFinder.find_spec(package) is not None
+
+
+def onnxruntime_installed():
+    return installed("onnxruntime")
+
+
+def choose_backend(model_dir, backend=None):
+    """The backend name for ``model_dir``: ``backend`` if given (checked), else onnxruntime when the
+    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle."""
+    with_onnx = has_onnx(model_dir)
+    if backend is None:
+        backend = "onnxruntime" if with_onnx and onnxruntime_installed() else "paddle"
+        if backend == PaddleBackend.name and not installed("paddle"):
+            raise UserError(f"{model_dir!r} runs on Paddle inference, and PaddlePaddle is not installed: "
+                            f"{PADDLE_INSTALL}; or export the model with --onnx and install onnxruntime")
+        return backend
+    if backend not in BACKENDS:
+        raise UserError(f"backend={backend!r} is not a backend: expected one of {', '.join(BACKENDS)} "
+                        "(or None to choose onnxruntime when the folder holds inference.onnx)")
+    if backend == OnnxRuntimeBackend.name:
+        if not with_onnx:
+            raise UserError(f"backend 'onnxruntime' needs {onnx_path(model_dir)!r}: "
+                            "export with tools/export_model.py ... --onnx")
+        if not onnxruntime_installed():
+            raise UserError(f"backend 'onnxruntime' needs the onnxruntime package: {ONNX_INSTALL}")
+    elif not installed("paddle"):
+        raise UserError(f"backend 'paddle' needs PaddlePaddle, which is not installed: {PADDLE_INSTALL}")
+    return backend

@@ -1,0 +1,112 @@
+"""The one inference pipeline: images -> encoded bytes (checked) -> preprocessing -> a backend's
+``run`` -> decoded text. The dygraph model of a config (``tools/infer_rec.py``), Paddle inference
+and onnxruntime on an exported folder (``TextRecognizer``: the Python API, ``predict_rec.py`` and
+the service) are its three backends (``backends.py``).
+
+Results are JSON-friendly: a reading is a plain ``(text, score)`` tuple (``score`` a float, the
+decoder's mean probability of the kept characters); an image that was not read is a ``Skipped``,
+a ``dict`` ``{"skipped": REASON}``, in its slot.
+
+Example::
+
+    recognizer = Recognizer.from_config(config)            # trained weights
+    pipeline = dygraph_pipeline(recognizer, batch_size=6)
+    pipeline("doc/imgs_words_en/word_10.png")              # ('defaults', 0.99...)
+    pipeline(["doc/imgs_words_en/word_10.png", b"x"])      # [('defaults', 0.99...), Skipped('undecodable image: ...')]
+"""
+import time
+
+import cv2
+import numpy as np
+
+from ppocr.data.skip import SkipSample
+from ppocr.errors import UserError
+from ppocr.inference.image_input import MAX_IMAGE_PIXELS, UnreadableImage, as_image_list, encoded_image
+
+
+class Skipped(dict):
+    """An image that was not read, in the slot of its input: ``{"skipped": REASON}``, a plain dict
+    as JSON sees it; ``reason`` is the same one-line string (a missing file, no image, too many
+    pixels)."""
+
+    def __init__(self, reason):
+        super().__init__(skipped=str(reason))
+
+    @property
+    def reason(self):
+        return self["skipped"]
+
+    def __repr__(self):
+        return f"Skipped({self.reason!r})"
+
+
+def positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise UserError(f"{name}={value!r}: expected a positive integer")
+    return int(value)
+
+
+class Pipeline:
+    """``preprocess`` (encoded bytes -> the model's input array, raising ``SkipSample``), ``backend``
+    (``run(batch) -> probabilities``) and ``postprocess`` (probabilities -> ``[(text, score)]``),
+    run ``batch_size`` images at a time. ``times`` accumulates seconds per stage and the images seen.
+    One instance must not be called from two threads at once (``prepare`` may be)."""
+
+    def __init__(self, preprocess, backend, postprocess, batch_size=6, max_image_pixels=MAX_IMAGE_PIXELS):
+        self.preprocess, self.backend, self.postprocess = preprocess, backend, postprocess
+        self.batch_size = positive_int(batch_size, "batch_size")
+        self.max_image_pixels = positive_int(max_image_pixels, "max_image_pixels")
+        self.times = {"preprocess": 0.0, "inference": 0.0, "postprocess": 0.0, "images": 0}
+
+    def prepare(self, item):
+        """One image -> the model's input array (C, H, W); raises ``UnreadableImage`` naming why.
+        Safe to call from several threads (``tools/serve.py`` decodes in parallel)."""
+        raw = encoded_image(item, self.max_image_pixels)
+        try:
+            return self.preprocess(raw)
+        except SkipSample as e:
+            raise UnreadableImage(str(e)) from None
+        except cv2.error as e:  # OpenCV raises, rather than returns None, on some broken files
+            raise UnreadableImage(f"undecodable image (OpenCV: {' '.join(str(e).split())[:200]})") from None
+
+    def recognize(self, arrays):
+        """Arrays from ``prepare`` -> ``[(text, score)]``, ``batch_size`` at a time."""
+        results = []
+        for k in range(0, len(arrays), self.batch_size):
+            start = time.perf_counter()
+            probs = self.backend.run(np.stack(arrays[k : k + self.batch_size]))
+            middle = time.perf_counter()
+            results += [(str(text), float(score)) for text, score in self.postprocess(probs)]
+            self.times["inference"] += middle - start
+            self.times["postprocess"] += time.perf_counter() - middle
+        return results
+
+    def read(self, items):
+        """Checked items (``image_input.as_image_list``) -> ``[(text, score) or Skipped]`` in order."""
+        results = [None] * len(items)
+        ready = []
+        for i, item in enumerate(items):
+            start = time.perf_counter()
+            try:
+                ready.append((i, self.prepare(item)))
+            except UnreadableImage as e:
+                results[i] = Skipped(e.reason)
+            self.times["preprocess"] += time.perf_counter() - start
+        for (i, _), result in zip(ready, self.recognize([array for _, array in ready])):
+            results[i] = result
+        self.times["images"] += len(items)
+        return results
+
+    def __call__(self, images):
+        """One image -> its result; a list (or tuple) of images -> a list of results in order."""
+        items, single = as_image_list(images)
+        results = self.read(items)
+        return results[0] if single else results
+
+
+def dygraph_pipeline(recognizer, batch_size=6, max_image_pixels=MAX_IMAGE_PIXELS):
+    """The pipeline of a trained ``Recognizer`` (``Recognizer.from_config``), its model as the backend."""
+    from ppocr.inference.backends import DygraphBackend
+
+    return Pipeline(recognizer.preprocess, DygraphBackend(recognizer.model), recognizer.postprocess,
+                    batch_size=batch_size, max_image_pixels=max_image_pixels)

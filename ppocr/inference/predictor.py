@@ -1,0 +1,107 @@
+"""Deployment-side recognition on an exported model folder: the Python API (``from ppocr import
+TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py`` are built on. With the
+onnxruntime backend nothing here imports Paddle."""
+import functools
+import signal
+import sys
+import threading
+
+from ppocr.charset import charset_from_dict
+from ppocr.data.preprocess import Preprocessor
+from ppocr.errors import UserError
+from ppocr.export.model_folder import EXPORT_COMMAND, read_model_info
+from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend
+from ppocr.inference.image_input import MAX_IMAGE_PIXELS
+from ppocr.inference.pipeline import Pipeline, positive_int
+from ppocr.postprocess import POSTPROCESS
+
+
+@functools.cache
+def disable_paddle_signal_handler():
+    """Once per process: Paddle's fatal-signal handler deadlocks on a corrupt heap (it calls malloc);
+    without it a native crash, in Paddle or onnxruntime, ends the process at once
+    (ppocr/cli/crash_guard.py). ``TextRecognizer`` calls it for the paddle backend, and for
+    onnxruntime when Paddle is loaded anyway. Paddle's switch also resets SIGTERM to the default
+    action, which would kill a server that handles SIGTERM (uvicorn) without its graceful stop:
+    called from the main thread, the Python handlers in place are put back; ``tools/serve.py``
+    calls it before uvicorn starts."""
+    import paddle
+
+    kept = {}
+    if threading.current_thread() is threading.main_thread():
+        kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    paddle.disable_signal_handler()
+    for signum, handler in kept.items():
+        if callable(handler):
+            signal.signal(signum, handler)
+
+
+def _decoder(info):
+    """The charset and the decoder ``inference.yml`` describes; a one-line UserError naming the file."""
+    try:
+        charset = charset_from_dict(info.charset)
+        return charset, POSTPROCESS.build(dict(info.postprocess), charset=charset)
+    except (UserError, KeyError, TypeError, ValueError) as e:
+        raise UserError(f"{info.path!r}: its PostProcess section does not build ({e}): "
+                        f"re-export the model with {EXPORT_COMMAND}") from None
+
+
+def _preprocessor(info):
+    try:
+        return Preprocessor(info.transform_ops)
+    except UserError as e:
+        raise UserError(f"{info.path!r}: PreProcess.transform_ops: {e}") from None
+
+
+class TextRecognizer(Pipeline):
+    """Word images -> ``(text, score)`` readings, with an exported model folder.
+
+    One image (a path or ``pathlib.Path``, encoded bytes, or a uint8 BGR array as ``cv2.imread``
+    gives) returns one reading; a list (or tuple) of them returns a list, in input order. An image
+    that cannot be read (a missing file, bytes that are no image, more than ``max_image_pixels``
+    pixels by its header) gets a ``ppocr.Skipped`` (a dict ``{"skipped": reason}``) instead, and
+    the others are still read; an input of another kind raises ``UserError``.
+
+    ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``;
+    Paddle is then not imported), ``"paddle"`` (Paddle inference), or None: onnxruntime when the
+    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle. Images are run
+    ``batch_size`` at a time. One instance must not be called from two threads at once
+    (``tools/serve.py`` gives it a single inference thread).
+
+    Example (from the repository's root)::
+
+        import cv2
+        from ppocr import TextRecognizer
+
+        rec = TextRecognizer("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", batch_size=6)
+        first = rec("doc/imgs_words_en/word_1.png")                  # one image: one (text, score)
+        image = cv2.imread("doc/imgs_words_en/word_10.png")          # a BGR uint8 array
+        raw = open("doc/imgs_words_en/word_336.png", "rb").read()    # encoded bytes
+        results = rec([image, raw])                                  # a list: a list of readings
+        for text, score in [first, *results]:
+            print(text, round(score, 3))
+    """
+
+    def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None,
+                 max_image_pixels=MAX_IMAGE_PIXELS):
+        for value, name in ((batch_size, "batch_size"), (max_image_pixels, "max_image_pixels")):
+            positive_int(value, name)  # before the model loads
+        self.info = read_model_info(model_dir)
+        self.model_dir = self.info.model_dir
+        self.charset, postprocess = _decoder(self.info)
+        preprocess = _preprocessor(self.info)
+        self.backend_name = choose_backend(self.model_dir, backend)
+        if self.backend_name == PaddleBackend.name or sys.modules.get("paddle") is not None:
+            disable_paddle_signal_handler()
+        backend = BACKENDS[self.backend_name](self.model_dir, use_gpu=use_gpu, enable_mkldnn=enable_mkldnn,
+                                              cpu_threads=cpu_threads)
+        super().__init__(preprocess, backend, postprocess, batch_size=batch_size, max_image_pixels=max_image_pixels)
+
+    @property
+    def algorithm(self):
+        return self.info.algorithm
+
+    @property
+    def image_shape(self):
+        """The model's input ``[C, H, W]``."""
+        return list(self.info.image_shape)

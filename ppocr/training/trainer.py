@@ -1,0 +1,282 @@
+"""The training loop: the same for every algorithm (the model takes images and the batch targets)."""
+import collections
+import json
+import logging
+import os
+import signal
+import time
+
+import paddle
+import paddle.distributed as dist
+import paddle.nn.functional as F
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from ppocr.config import dump_config
+from ppocr.data import build_dataloader, end_loader_workers
+from ppocr.errors import Interrupted
+from ppocr.evaluation.evaluator import evaluate
+from ppocr.losses import build_loss
+from ppocr.metrics import build_metric
+from ppocr.optimizer import build_optimizer
+from ppocr.postprocess import build_postprocess
+from ppocr.settings import GlobalSettings
+from ppocr.training.checkpoint import load_checkpoint, load_weights, save_checkpoint
+from ppocr.training.components import build_charset, build_model
+from ppocr.training.resume import (
+    apply_schedule,
+    best_so_far,
+    restore_states,
+    schedule_changed,
+    schedule_of,
+)
+from ppocr.training.stop import StopRequested, StopSignals
+from ppocr.training.train_step import build_train_step
+from ppocr.utils.cpu import available_cores, default_cpu_threads
+from ppocr.utils.plot_curves import refresh_curves
+from ppocr.utils.progress import ProgressBar
+
+logger = logging.getLogger("ppocr")
+
+
+class Trainer:
+    """Everything one training run needs, built from a merged config.
+
+    Example::
+
+        cfg = merge_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml", ["Global.epoch_num=1"])
+        Trainer(cfg).train()
+    """
+
+    def __init__(self, config):
+        self.config = config
+        self.settings = g = GlobalSettings.of(config)
+        self.save_dir = g.save_model_dir
+        self.rank, self.world = dist.get_rank(), dist.get_world_size()
+        self.seed = g.seed
+        paddle.seed(self.seed + self.rank)
+        self.charset = build_charset(config)
+        self.model = build_model(config, self.charset)
+        self.train_loader = build_dataloader(config, "Train", self.charset, seed=self.seed)
+        self.eval_loader = build_dataloader(config, "Eval", self.charset) if config.get("Eval") else None
+        self.loss_fn = build_loss(config, self.charset)
+        self.postprocess = build_postprocess(config, self.charset)
+        self.metric = build_metric(config)
+        self.epoch_num = g.epoch_num
+        self.optimizer, self.lr = build_optimizer(
+            config["Optimizer"], self.epoch_num, len(self.train_loader), self.model
+        )
+        # step_in_epoch counts batches taken from the sampler (trained on or all unusable): where it restarts
+        self.states = {"epoch": 1, "step_in_epoch": 0, "global_step": 0, "best_model_dict": {}, "skipped": {}}
+        skip = g.skip_mismatched_tensors
+        if g.checkpoints:
+            self._resume(g.checkpoints, skip)
+        elif g.pretrained_model:
+            load_weights(self.model, g.pretrained_model, skip_mismatched=skip)
+        self.use_amp = g.use_amp
+        if self.use_amp and not paddle.is_compiled_with_cuda():
+            logger.warning("Global.use_amp needs a GPU: training in float32 on the CPU")
+            self.use_amp = False
+        self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
+        replicas = self._replica_count(g.cpu_replicas)
+        # chosen once: the model itself, DataParallel over the processes, or CPU replicas (train_step.py)
+        self.train_step = build_train_step(self.model, self.optimizer, self.lr, self.loss_fn, world=self.world,
+                                           replicas=replicas, use_amp=self.use_amp, scaler=self.scaler,
+                                           threads_after=default_cpu_threads())
+        if replicas > 1:
+            logger.info("training on the CPU with %d model replicas, one per core, each on its slice of the batch "
+                        "(Global.cpu_replicas; 1 turns this off)", replicas)
+
+    def _replica_count(self, value):
+        """Model replicas for this process: ``auto`` = one per compute thread (at most one per core) when
+        one process trains on the CPU (ppocr/training/replicas.py), else 1."""
+        on_cpu = paddle.get_device().startswith("cpu")
+        if value == "auto":
+            return min(default_cpu_threads(), available_cores()) if on_cpu and self.world == 1 else 1
+        if int(value) > 1 and not (on_cpu and self.world == 1):
+            logger.warning("Global.cpu_replicas=%s applies to one process training on the CPU: ignored", value)
+            return 1
+        return int(value)
+
+    def _resume(self, prefix, skip):
+        saved = load_checkpoint(prefix, self.model, self.optimizer, skip_mismatched=skip)
+        self.states = restore_states(saved, self.states)
+        self.states["best_model_dict"] = best_so_far(self.states["best_model_dict"], self.save_dir,
+                                                     self.metric.main_indicator)
+        changed = schedule_changed(saved, self._schedule())
+        apply_schedule(self.lr, self.states["global_step"], changed)
+        if changed:
+            logger.info("learning-rate schedule changed in the config since the checkpoint (%s -> %s): applied",
+                        saved.get("lr_schedule", saved.get("config_lr")), self._schedule())
+        logger.info("resumed from %s at epoch %d (batch %d of the epoch), global step %d, learning rate %r, best %s",
+                    prefix, self.states["epoch"], self.states["step_in_epoch"], self.states["global_step"],
+                    self.optimizer.get_lr(), self.states["best_model_dict"] or "none")
+
+    def _schedule(self):
+        return schedule_of(self.config, len(self.train_loader))
+
+    # ---- the loop ---------------------------------------------------------------------
+    def train(self):
+        """Train to ``Global.epoch_num``; returns the states. SIGINT/SIGTERM: saves ``latest`` and
+        raises ``Interrupted`` (tools exit with 128 + the signal number). The step's threads, if
+        any, are ended however training ends."""
+        g = self.settings
+        if self.rank == 0:
+            os.makedirs(self.save_dir, exist_ok=True)
+            dump_config(self.config, os.path.join(self.save_dir, "config.yml"))
+        self.print_step = g.print_batch_step
+        self.eval_start, self.eval_every = g.eval_schedule
+        self.smooth = collections.deque(maxlen=g.log_smooth_window)
+        self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
+        self.steps_run = self.files_written = 0
+        self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
+        self.train_step.net.train()
+        with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
+            try:
+                self._train_epochs(stop, g.save_epoch_step)
+            except BaseException as e:
+                end_loader_workers()  # left mid-epoch, with its workers still waiting for batches
+                if not isinstance(e, StopRequested):
+                    raise
+                self._stop(e.args[0])
+            finally:
+                self.train_step.close()
+        if self.rank == 0:
+            logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
+                        dict(self.states["skipped"]) or "none")
+        logger.info("rank %d of %d finished: %d steps this run, %d checkpoint files written", self.rank, self.world,
+                    self.steps_run, self.files_written, extra={"all_ranks": True})
+        return self.states
+
+    def _train_epochs(self, stop, save_epoch_step):
+        steps_per_epoch = len(self.train_loader)
+        for epoch in range(self.states["epoch"], self.epoch_num + 1):
+            self.states["epoch"] = epoch
+            sampler = self.train_loader.batch_sampler
+            sampler.set_epoch(epoch)
+            sampler.set_start(self.states["step_in_epoch"])
+            bar = ProgressBar(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
+                       disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
+            self.window = _Window()
+            reader_start = time.perf_counter()
+            for batch in self.train_loader:
+                self.window.reader += time.perf_counter() - reader_start
+                # checked before the batch counts as taken, so a resumed run starts with this batch
+                stop_now, any_empty = self._agree(bool(stop), len(batch["text"]) == 0)
+                if stop_now:
+                    raise StopRequested(stop[0] if stop else signal.SIGTERM)
+                self.states["step_in_epoch"] += 1
+                self.states["skipped"].update(batch.get("skipped") or {})
+                bar.update(1)
+                if any_empty:  # every process skips the step together, or gradient all-reduce would hang
+                    if batch["text"]:
+                        self.states["skipped"]["usable, dropped with another process's unusable batch"] += len(batch["text"])
+                else:
+                    self._train_batch(batch, reader_start, steps_per_epoch)
+                reader_start = time.perf_counter()
+            bar.close()
+            self.states["step_in_epoch"] = 0
+            self.states["epoch"] = epoch + 1
+            self._save("latest")
+            if epoch % save_epoch_step == 0:
+                self._save(f"iter_epoch_{epoch}")
+
+    def _train_batch(self, batch, reader_start, steps_per_epoch):
+        loss, preds = self.train_step.step(batch)
+        self.smooth.append(loss.detach())  # read at log steps only: no device sync every step
+        self.states["global_step"] += 1
+        self.steps_run += 1
+        self.window.add(time.perf_counter() - reader_start, len(batch["text"]))
+        step = self.states["global_step"]
+        if self.rank == 0 and step % self.print_step == 0:
+            self._log_train(batch, preds, self.smooth, self.window, steps_per_epoch)
+            self.window = _Window()
+        if step > self.eval_start and (step - self.eval_start) % self.eval_every == 0:
+            self._evaluate_and_save()
+
+    def _agree(self, stop, empty):
+        """(stop, skip this step) agreed by all processes: they must take the same path through a
+        step, or the gradient all-reduce of the others waits forever. One process: as given."""
+        if self.world == 1:
+            return stop, empty
+        flags = paddle.to_tensor([int(stop), int(empty)], dtype="int32")
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        stop, empty = (bool(v) for v in flags.numpy().tolist())
+        return stop, empty
+
+    def _stop(self, signum):
+        self._save("latest")
+        if self.world > 1:
+            dist.barrier()  # the others wait for rank 0's checkpoint before they exit
+        latest = os.path.join(self.save_dir, "latest")
+        raise Interrupted(f"received {signal.Signals(signum).name}: saved {latest} at epoch {self.states['epoch']}, "
+                          f"global step {self.states['global_step']}; resume with -o Global.checkpoints={latest}",
+                          signum)
+
+    def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
+        record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
+                  "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
+        if self.settings.cal_metric_during_train:
+            probs = F.softmax(preds, axis=-1) if isinstance(preds, paddle.Tensor) else preds
+            labels = [self.charset.normalise(t) for t in batch["text"]]
+            record.update(self.metric.update(self.postprocess(probs), labels))
+            record.pop("samples", None)
+            self.metric.reset()
+        record.update(window.summary())
+        if self.states["skipped"]:
+            record["skipped"] = dict(self.states["skipped"])
+        text = ", ".join(f"{k}: {v:.6f}" if isinstance(v, float) else f"{k}: {v}" for k, v in record.items())
+        logger.info("epoch: [%d/%d], %s", self.states["epoch"], self.epoch_num, text.split(", ", 1)[1])
+        self._append_log({"kind": "train", **record})
+
+    def _evaluate_and_save(self):
+        if self.eval_loader is None:
+            return
+        result = evaluate(self.train_step.net, self.eval_loader, self.postprocess, self.metric, self.charset)
+        key = self.metric.main_indicator
+        best = self.states["best_model_dict"]
+        improved = not best or result[key] > best.get(key, float("-inf"))
+        if improved:
+            self.states["best_model_dict"] = {**result, "best_epoch": self.states["epoch"],
+                                              "global_step": self.states["global_step"]}
+            self._save("best_accuracy")
+        self._save("latest")
+        if self.rank == 0:
+            logger.info("cur metric, %s", ", ".join(f"{k}: {v}" for k, v in result.items()))
+            logger.info("best metric, %s", ", ".join(f"{k}: {v}" for k, v in self.states["best_model_dict"].items()))
+            self._append_log({"kind": "eval", "global_step": self.states["global_step"], **result})
+            refresh_curves(self.save_dir)  # train_curves.png, redrawn from train_log.jsonl
+
+    def _save(self, name):
+        if self.rank != 0:
+            return
+        lr_cfg = self.config["Optimizer"].get("lr") or {}
+        states = {**self.states, "lr_schedule": self._schedule(),
+                  "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
+        prefix = os.path.join(self.save_dir, name)
+        step, last = self._last_save
+        same_as = last if step == self.states["global_step"] else None  # no step since: the same weights
+        save_checkpoint(prefix, self.model, self.optimizer, states, same_as=same_as)
+        self._last_save = (self.states["global_step"], prefix)
+        self.files_written += 3
+
+    def _append_log(self, record):
+        with open(os.path.join(self.save_dir, "train_log.jsonl"), "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+
+
+class _Window:
+    """Reader and batch time and samples since the last log line."""
+
+    def __init__(self):
+        self.reader = self.batch = 0.0
+        self.steps = self.samples = 0
+
+    def add(self, batch_cost, samples):
+        self.batch += batch_cost
+        self.steps += 1
+        self.samples += samples
+
+    def summary(self):
+        steps = max(self.steps, 1)
+        return {"avg_reader_cost": round(self.reader / steps, 5), "avg_batch_cost": round(self.batch / steps, 5),
+                "avg_samples": round(self.samples / steps, 1), "ips": round(self.samples / max(self.batch, 1e-9), 2)}

@@ -1,0 +1,49 @@
+"""ppocr/cli/infer.py: infer_rec's loop over the inference pipeline with the dygraph model:
+every image named, unreadable ones skipped with their reason, the results file written, none
+readable an error."""
+import paddle
+import pytest
+
+from ppocr.cli.infer import infer_images
+from ppocr.config import merge_config
+from ppocr.errors import UserError
+from ppocr.training.components import build_model
+from tests.e2e import REPO
+from tests.parity import decisive_weights
+from tests.tiny import CONFIG, word_png
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory):
+    path = tmp_path_factory.mktemp("infer_cli") / "w"
+    model = decisive_weights(build_model(merge_config(str(REPO / CONFIG))))
+    paddle.save(model.state_dict(), f"{path}.pdparams")
+    return str(path)
+
+
+def config_for(weights, images, out):
+    return merge_config(str(REPO / CONFIG), [f"Global.pretrained_model={weights}", f"Global.infer_img={images}",
+                                             f"Global.save_res_path={out}"])
+
+
+def test_infer_images_writes_the_results_file(weights, tmp_path, capsys):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(word_png("abc"))
+    (folder / "b.png").write_bytes(b"")
+    (folder / "c.png").write_bytes(word_png("hello"))
+    out = tmp_path / "res.txt"
+    lines = infer_images(config_for(weights, folder, out), batch_size=2)
+    printed = capsys.readouterr().out
+    assert printed.count("infer_img: ") == 3 and "skipped: undecodable image" in printed and len(lines) == 2
+    written = out.read_text().splitlines()
+    assert [line.split("\t")[0] for line in written] == [str(folder / "a.png"), str(folder / "c.png")]
+    assert all(0.0 <= float(line.split("\t")[2]) <= 1.0 for line in written)
+
+
+def test_none_readable_is_a_user_error(weights, tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"not an image")
+    with pytest.raises(UserError, match="none of the images of Global.infer_img"):
+        infer_images(config_for(weights, folder, tmp_path / "res.txt"))

@@ -1,0 +1,117 @@
+"""The trainer in-process (ppocr/training/trainer.py): its step is chosen once from the config, and
+the step's replica threads end however training ends (done, failed, stopped by a signal)."""
+import json
+import signal
+import threading
+
+import pytest
+
+from ppocr.errors import Interrupted
+from ppocr.training import train_step as ts
+from ppocr.training.replicas import THREAD_PREFIX
+from tests.tiny import CONFIG, make_data, tiny_opts
+
+
+def _replica_threads():
+    return [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return make_data(tmp_path_factory.mktemp("trainer") / "data", train=8, val=4)
+
+
+@pytest.fixture
+def build(data, tmp_path, repo_root):
+    """``build(**opts)``: a Trainer of one epoch of 2 steps, evaluated after the second, with ``opts``."""
+    from ppocr.cli.program import setup
+    from ppocr.training.trainer import Trainer
+
+    def make(**extra):
+        opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=1, Global__eval_batch_step="[0,2]", **extra)
+        config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "trainer")
+        return Trainer(config)
+
+    return make
+
+
+def _watch(trainer, seen, on_step=None):
+    """Record the replica threads alive after each step (and run ``on_step(step number)``)."""
+    step = trainer.train_step.step
+
+    def watched(batch):
+        out = step(batch)
+        seen.append(len(_replica_threads()))
+        if on_step is not None:
+            on_step(len(seen))
+        return out
+
+    trainer.train_step.step = watched
+
+
+def test_the_step_is_chosen_once_from_the_config(build):
+    single = build(Global__cpu_replicas=1)
+    assert type(single.train_step) is ts.ModelStep and single.train_step.net is single.model
+    replicas = build(Global__cpu_replicas=2)
+    assert type(replicas.train_step) is ts.ReplicaStep and replicas.train_step.net.count == 2
+    assert replicas.train_step.net.model is replicas.model, "the optimizer and checkpoints must see the first replica"
+    assert replicas.train_step.optimizer is replicas.optimizer and replicas.train_step.lr is replicas.lr
+
+
+def test_amp_on_a_cpu_build_falls_back_to_float32_with_one_warning(build, capsys):
+    trainer = build(Global__use_amp=True, Global__cpu_replicas=1)
+    assert trainer.scaler is None and trainer.train_step.scaler is None and not trainer.train_step.use_amp
+    assert capsys.readouterr().out.count("Global.use_amp needs a GPU: training in float32 on the CPU") == 1
+
+
+def test_training_runs_the_replica_threads_and_ends_them(build, tmp_path):
+    assert _replica_threads() == []
+    trainer = build()
+    seen = []
+    _watch(trainer, seen)
+    states = trainer.train()
+    assert seen and all(n >= 1 for n in seen), "the replicas' threads never ran"
+    assert _replica_threads() == [], "training finished with the replica threads still running"
+    assert states["global_step"] == 2 and states["best_model_dict"]["samples"] == 4
+    records = [json.loads(line) for line in (tmp_path / "out" / "train_log.jsonl").read_text().splitlines()]
+    assert [r["global_step"] for r in records if r["kind"] == "train"] == [1, 2]
+    assert (tmp_path / "out" / "latest.pdparams").is_file()
+
+
+def test_a_failing_step_ends_the_replica_threads(build):
+    trainer = build()
+    loss_fn = trainer.train_step.loss_fn
+    calls = []
+
+    def failing(preds, targets):
+        calls.append(1)
+        if len(calls) > 2:  # the second step's first slice
+            raise FloatingPointError("loss diverged")
+        return loss_fn(preds, targets)
+
+    trainer.train_step.loss_fn = failing
+    with pytest.raises(FloatingPointError, match="loss diverged"):
+        trainer.train()
+    assert len(calls) >= 3 and _replica_threads() == []
+
+
+def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path):
+    trainer = build()
+    seen = []
+    _watch(trainer, seen, on_step=lambda n: signal.raise_signal(signal.SIGTERM) if n == 1 else None)
+    with pytest.raises(Interrupted, match="received SIGTERM: saved .*global step 1"):
+        trainer.train()
+    assert seen == [seen[0]] and seen[0] >= 1
+    assert _replica_threads() == []
+    assert json.loads((tmp_path / "out" / "latest.states").read_text())["global_step"] == 1
+
+
+def test_the_log_window_averages_per_step():
+    from ppocr.training.trainer import _Window
+
+    window = _Window()
+    window.reader = 0.2
+    window.add(0.5, 4)
+    window.add(1.5, 2)
+    assert window.summary() == {"avg_reader_cost": 0.1, "avg_batch_cost": 1.0, "avg_samples": 3.0, "ips": 3.0}
+    assert _Window().summary()["avg_batch_cost"] == 0.0
