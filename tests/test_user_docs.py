@@ -1,0 +1,94 @@
+"""README.md and doc/ are user documentation: they name no path of the machine they were written
+on, no file outside the repository, and none of the project's internal bookkeeping (issue, PR and
+stage numbers, "seed documents"); and the output they show is the output their examples print
+(``tests/doc_blocks.py`` runs them)."""
+import re
+
+import pytest
+
+from tests.doc_blocks import (REPO, clone_view, console_examples, doc_pages, input_files, python_examples,
+                              read_page, run_command, run_python, same_output)
+
+NOT_FOR_USERS = {
+    "a path of the machine the page was written on": re.compile(r"(?<![\w.~$-])/(?:work|root|home|Users|tmp)/"),
+    "a file outside the repository": re.compile(r"\.\./shared"),
+    "the project's own name for the PaddleOCR documents and configs": re.compile(r"\bseed (?:document|config)",
+                                                                                re.IGNORECASE),
+    "an issue number": re.compile(r"\bissues? #?\d+", re.IGNORECASE),
+    "a pull request number": re.compile(r"\bPR #?\d+"),
+    "a stage number": re.compile(r"\bstage[ -]?\d+", re.IGNORECASE),
+}
+# pages being rewritten elsewhere: the check skips them until then
+KNOWN_EXCEPTIONS = {
+    "doc/pretrained.md": "rewritten with the next shipped model",
+}
+
+
+def hits(text):
+    """[(line number, what, line)] of the lines of ``text`` that are not for a user."""
+    return [(number, what, line.strip()) for number, line in enumerate(text.splitlines(), start=1)
+            for what, pattern in NOT_FOR_USERS.items() if pattern.search(line)]
+
+
+def test_the_check_sees_each_kind_and_spares_a_users_paths():
+    caught = {what for _, what, _ in hits(
+        "python tools/eval.py -o Global.pretrained_model=/tmp/ev/model/filled\n"
+        "weights of `../shared/compat/fill_params.py`\n"
+        "the seed documents' commands; all three seed configs\n"
+        "## What changed for speed (issue 11), PaddleOCR issue #16384\n"
+        "see PR 12\n"
+        "with the shipped stage-6 weights\n")}
+    assert caught == set(NOT_FOR_USERS)
+    assert hits("--seed 12; ~/.cache/paddle_extensions; --fonts /usr/share/fonts; $HOME/.cache; a staged file\n"
+                "https://github.com/PaddlePaddle/PaddleOCR/issues/16384") == []
+
+
+def test_readme_and_doc_are_written_for_users():
+    found = []
+    for page in doc_pages():
+        if page.as_posix() in KNOWN_EXCEPTIONS:
+            continue
+        found += [f"{page}:{number}: {what}: {line[:120]}" for number, what, line in hits(read_page(page))]
+    assert found == [], "rewrite these lines for a user:\n" + "\n".join(found)
+
+
+def test_the_known_exceptions_are_pages_that_exist():
+    assert all((REPO / page).is_file() for page in KNOWN_EXCEPTIONS)
+
+
+PYTHON_EXAMPLES = [(page, index, code, output) for page in doc_pages()
+                   for index, (code, output) in enumerate(python_examples(read_page(page)))
+                   if page.as_posix() != "doc/python_api.md"]  # tests/inference/test_python_api_doc.py runs those
+
+
+@pytest.mark.parametrize("page, index, code, output", PYTHON_EXAMPLES,
+                         ids=[f"{page}-{index}" for page, index, _, _ in PYTHON_EXAMPLES])
+def test_python_examples_print_what_the_page_shows(page, index, code, output):
+    printed = run_python(code, f"{page} example {index}")
+    assert same_output(output, printed), f"{page} shows:\n{output}\nthe example printed:\n{printed}"
+
+
+CONSOLE_PAGES = [page for page in doc_pages() if console_examples(read_page(page))]
+
+
+@pytest.mark.parametrize("page", CONSOLE_PAGES, ids=str)
+def test_console_examples_print_what_the_page_shows(page, tmp_path):
+    """Each page's commands run in order in one view of the repository (a later command may read
+    what an earlier one wrote), after the page's input files are written there."""
+    text = read_page(page)
+    view = clone_view(tmp_path)
+    for path, content in input_files(text).items():
+        target = view / path
+        assert not target.is_symlink(), f"{path} is a file of the repository: name a new one"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    for command, output in console_examples(text):
+        status, printed = run_command(command, view)
+        assert status == 0 and same_output(output, printed), \
+            f"{page}: $ {command}\n--- the page shows:\n{output}\n--- exit status {status}, printed:\n{printed}"
+
+
+def test_the_doc_pages_show_console_and_python_examples():
+    """The two parametrized tests above find the examples they are meant to run."""
+    assert {"README.md", "doc/evaluation.md", "doc/tools/create_lmdb_dataset.md"} <= \
+        {page.as_posix() for page in CONSOLE_PAGES} | {page.as_posix() for page, *_ in PYTHON_EXAMPLES}
