@@ -14,13 +14,16 @@ A page shows output in one of three ways, and each has its reader here:
 
 The comparison (``same_output``, ``shown``): ``...`` inside a line stands for any text (a score's
 further digits), a line of only ``...`` for any number of lines (start-up lines the page leaves
-out), and the time stamp of a log line (``[2026/12/06 07:51:09]``) for any time stamp: these are
+out), the time stamp of a log line (``[2026/12/06 07:51:09]``) for any time stamp, and the numbers
+of a JSON line are compared to 3 decimals (a score's last digits depend on the backend): these are
 the only things allowed to differ. A ``text`` block whose info string names a file
 (```` ```text file=my_words/labels.txt ````; GitHub renders it as plain text) is an input of the
 page's console examples and is written into the view before they run.
 """
 import contextlib
+import functools
 import io
+import json
 import os
 import re
 import shlex
@@ -54,21 +57,37 @@ def code_blocks(text, language):
 
 
 def shown(pattern_line, actual):
-    """Whether the line ``actual`` is what the page's ``pattern_line`` shows (``...``: any text)."""
-    return re.fullmatch(_line_pattern(pattern_line), TIMESTAMP.sub("[T]", actual)) is not None
+    """Whether the line ``actual`` is what the page's ``pattern_line`` shows (see the module)."""
+    pattern_line, actual = TIMESTAMP.sub("[T]", pattern_line.rstrip()), TIMESTAMP.sub("[T]", actual.rstrip())
+    if "..." in pattern_line:
+        pattern = ".*".join(re.escape(part) for part in pattern_line.split("..."))
+        return re.fullmatch(pattern, actual, flags=re.DOTALL) is not None
+    return _rounded_json(pattern_line) == _rounded_json(actual)
 
 
-def _line_pattern(line):
-    line = TIMESTAMP.sub("[T]", line.rstrip())
-    return "[^\n]*".join(re.escape(part) for part in line.split("..."))
+def _rounded_json(line):
+    """The value of a JSON line with its numbers rounded to 3 decimals; any other line as it is."""
+    if line.startswith(("[", "{")):
+        try:
+            return json.loads(line, parse_float=lambda text: round(float(text), 3))
+        except ValueError:
+            pass
+    return line
 
 
 def same_output(shown_text, actual_text):
     """Whether ``actual_text`` is the output ``shown_text`` shows, line by line (see the module)."""
-    pattern = "".join("(?:[^\n]*\n)*?" if line.strip() == "..." else _line_pattern(line) + "\n"
-                      for line in _lines(shown_text))
-    actual = "".join(TIMESTAMP.sub("[T]", line) + "\n" for line in _lines(actual_text))
-    return re.fullmatch(pattern, actual) is not None
+    pattern, actual = _lines(shown_text), _lines(actual_text)
+
+    @functools.lru_cache(maxsize=None)
+    def matches(i, j):  # pattern[i:] shows actual[j:]
+        if i == len(pattern):
+            return j == len(actual)
+        if pattern[i].strip() == "...":
+            return any(matches(i + 1, k) for k in range(j, len(actual) + 1))
+        return j < len(actual) and shown(pattern[i], actual[j]) and matches(i + 1, j + 1)
+
+    return matches(0, 0)
 
 
 def _lines(text):

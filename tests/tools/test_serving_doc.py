@@ -4,10 +4,7 @@ same requests) and its ``ServiceClient`` Python block run, in the page's order, 
 under it (``...`` standing for any text, e.g. a score's further digits). The page also says
 that ``/docs`` needs the internet and where the schema is offline, as the server's start-up line
 does."""
-import contextlib
-import io
 import json
-import re
 import shlex
 import signal
 import subprocess
@@ -16,22 +13,12 @@ import sys
 import pytest
 
 from ppocr.serving.service_client import ServiceClient, encode_multipart
-from tests.e2e import REPO
+from tests.doc_blocks import REPO, code_blocks, run_python, shown
 from tests.serving import free_port, wait_until_healthy
 
 DOC = REPO / "doc" / "serving.md"
 SHIPPED = "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"
 DOC_PORT = "8868"
-
-
-def code_blocks(text, language):
-    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
-
-
-def shown(pattern_line, actual):
-    """Whether ``actual`` is what the doc's ``# ...`` line shows, ``...`` matching anything."""
-    pattern = ".*".join(re.escape(part) for part in pattern_line.split("..."))
-    return re.fullmatch(pattern, actual) is not None
 
 
 def curl_examples(text):
@@ -106,10 +93,7 @@ def test_the_docs_examples_give_the_answers_it_shows(shipped_server):
 
     (block,) = [b for b in code_blocks(text, "python") if "ServiceClient(" in b]
     expected = [line[2:] for line in block.splitlines() if line.startswith("# ")]
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(block.replace(DOC_PORT, str(port)), {"__name__": "serving_doc"})  # noqa: S102  (the repository's own doc)
-    lines = printed.getvalue().splitlines()
+    lines = run_python(block.replace(DOC_PORT, str(port)), "doc/serving.md ServiceClient example").splitlines()
     assert len(lines) == len(expected) >= 3, (lines, expected)
     for got, answer in zip(lines, expected):
         assert shown(answer, got), f"the doc shows: {answer}\n  ServiceClient gave: {got}"
