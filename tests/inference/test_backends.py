@@ -31,7 +31,8 @@ def dygraph_probs(batch):
 
 def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
     assert dygraph_probs.shape == (3, 25, 37) and np.allclose(dygraph_probs.sum(-1), 1.0, atol=1e-4)
-    for backend in (PaddleBackend(FOLDER, enable_mkldnn=False, cpu_threads=1), OnnxRuntimeBackend(FOLDER, cpu_threads=1)):
+    runtimes = (PaddleBackend(FOLDER, enable_mkldnn=False, cpu_threads=1), OnnxRuntimeBackend(FOLDER, cpu_threads=1))
+    for backend in runtimes:
         probs = backend.run(batch)
         assert probs.shape == dygraph_probs.shape and probs.dtype == np.float32
         # the exported graph folds batch norms: the same numbers up to float32 rounding
