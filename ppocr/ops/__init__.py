@@ -14,6 +14,7 @@ Example::
     y = depthwise_conv2d(x, weight, stride=(2, 1), padding=(1, 1))   # = F.conv2d(..., groups=C)
     z = hardswish(y)                                                  # = F.hardswish(y)
 """
+import contextlib
 import ctypes
 import fcntl
 import functools
@@ -79,8 +80,9 @@ def _build():
                            "processor load them from %s", build_dir)
             with warnings.catch_warnings():  # "No ccache found": one build per checkout, nothing to cache
                 warnings.filterwarnings("ignore", message="No ccache found")
-                module = load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
-                              extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
+                with _paddle_quiet():
+                    module = load(name="ppocr_ops", sources=[SOURCE], build_directory=build_dir, verbose=False,
+                                  extra_cxx_cflags=list(FLAGS), extra_ldflags=["-fopenmp"])
             with open(os.path.join(build_dir, BUILT_MARK), "w") as f:
                 f.write(LIBRARY + "\n")
             module.__ppocr_library__ = os.path.join(build_dir, "ppocr_ops", LIBRARY)
@@ -102,6 +104,18 @@ def build_folder_name(source, cpu_flags):
     """
     key = repr((SOURCE, FLAGS, paddle.__version__, sorted(set(cpu_flags)))).encode()
     return f"ppocr_ops_{hashlib.sha1(source + key).hexdigest()[:12]}"
+
+
+@contextlib.contextmanager
+def _paddle_quiet():
+    """Paddle's extension loader's INFO lines held back (its warnings and errors still show)."""
+    paddle_logger = logging.getLogger("utils.cpp_extension")
+    level = paddle_logger.level
+    paddle_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        paddle_logger.setLevel(level)
 
 
 def _cpu_flags(cpuinfo="/proc/cpuinfo"):
@@ -126,7 +140,8 @@ def _load_built(build_dir):
             _import_module_from_library,
         )
 
-        module = _import_module_from_library("ppocr_ops", os.path.dirname(library), verbose=False)
+        with _paddle_quiet():  # its loader logs "using custom operator only" at every load, twice
+            module = _import_module_from_library("ppocr_ops", os.path.dirname(library), verbose=False)
         module.__ppocr_library__ = library
         return module if all(hasattr(module, op) for op in OPS) else None
     except Exception:  # noqa: BLE001  (a Paddle without this helper: the slow path still works)

@@ -178,3 +178,14 @@ def test_the_first_build_says_so_once(monkeypatch, tmp_path, caplog):
     notices = [r.getMessage() for r in caplog.records if "compiling CPU kernels" in r.getMessage()]
     assert len(builds) == 1 and len(notices) == 1, notices
     assert notices[0].startswith("compiling CPU kernels, once") and str(tmp_path) in notices[0]
+
+
+def test_loading_the_built_kernels_prints_nothing():
+    """A process that finds the build done loads it silently: Paddle's loader logs "using custom
+    operator only" (twice, through two handlers) at every load unless held back."""
+    code = "import ppocr.ops as o; print('loaded', o.native_ops() is not None)"
+    for _ in range(2):  # the first run may build; the second finds the build
+        proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "loaded True\n"
+    assert "custom operator" not in proc.stderr
