@@ -18,7 +18,8 @@ out), the time stamp of a log line (``[2026/12/06 07:51:09]``) for any time stam
 of a JSON line are compared to 3 decimals (a score's last digits depend on the backend): these are
 the only things allowed to differ. A ``text`` block whose info string names a file
 (```` ```text file=my_words/labels.txt ````; GitHub renders it as plain text) is an input of the
-page's console examples and is written into the view before they run.
+page's examples and is written into the view before they run (``write_input_files``); so is a
+``yaml file=PATH`` block (a config the page shows whole).
 """
 import contextlib
 import functools
@@ -133,8 +134,20 @@ def console_examples(text):
 
 
 def input_files(text):
-    """{path: content} of the page's ``text file=PATH`` blocks."""
-    return dict(re.findall(r"^```text file=(\S+)\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL))
+    """{path: content} of the page's blocks whose info string names a file (```` ```yaml file=PATH ````)."""
+    return dict(re.findall(r"^```\w* file=(\S+)\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL))
+
+
+def write_input_files(view, text):
+    """Write the page's input files into ``view`` (a ``clone_view``); returns their paths there."""
+    written = []
+    for path, content in input_files(text).items():
+        target = Path(view) / path
+        assert not target.is_symlink(), f"{path} is a file of the repository: name a new one"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def clone_view(root):

@@ -3,11 +3,12 @@ on, no file outside the repository, and none of the project's internal bookkeepi
 stage numbers, "seed documents"); and the output they show is the output their examples print
 (``tests/doc_blocks.py`` runs them)."""
 import re
+import shlex
 
 import pytest
 
-from tests.doc_blocks import (REPO, clone_view, console_examples, doc_pages, input_files, python_examples,
-                              read_page, run_command, run_python, same_output)
+from tests.doc_blocks import (REPO, TIMESTAMP, clone_view, code_blocks, console_examples, doc_pages, python_examples,
+                              read_page, run_command, run_python, same_output, write_input_files)
 
 NOT_FOR_USERS = {
     "a path of the machine the page was written on": re.compile(r"(?<![\w.~$-])/(?:work|root|home|Users|tmp)/"),
@@ -56,19 +57,27 @@ def test_the_known_exceptions_are_pages_that_exist():
     assert all((REPO / page).is_file() for page in KNOWN_EXCEPTIONS)
 
 
-PYTHON_EXAMPLES = [(page, index, code, output) for page in doc_pages()
-                   for index, (code, output) in enumerate(python_examples(read_page(page)))
-                   if page.as_posix() != "doc/python_api.md"]  # tests/inference/test_python_api_doc.py runs those
+# pages whose examples a test of their own runs (with more checks than their output)
+OWN_TESTS = {
+    "doc/python_api.md": "tests/inference/test_python_api_doc.py",
+    "doc/serving.md": "tests/tools/test_serving_doc.py",
+    "doc/training_own_data.md": "tests/test_training_own_data_doc.py",
+}
+GENERIC_PAGES = [page for page in doc_pages() if page.as_posix() not in OWN_TESTS]
+PYTHON_EXAMPLES = [(page, index, code, output) for page in GENERIC_PAGES
+                   for index, (code, output) in enumerate(python_examples(read_page(page)))]
 
 
 @pytest.mark.parametrize("page, index, code, output", PYTHON_EXAMPLES,
                          ids=[f"{page}-{index}" for page, index, _, _ in PYTHON_EXAMPLES])
-def test_python_examples_print_what_the_page_shows(page, index, code, output):
-    printed = run_python(code, f"{page} example {index}")
+def test_python_examples_print_what_the_page_shows(page, index, code, output, tmp_path):
+    view = clone_view(tmp_path)
+    write_input_files(view, read_page(page))
+    printed = run_python(code, f"{page} example {index}", cwd=view)
     assert same_output(output, printed), f"{page} shows:\n{output}\nthe example printed:\n{printed}"
 
 
-CONSOLE_PAGES = [page for page in doc_pages() if console_examples(read_page(page))]
+CONSOLE_PAGES = [page for page in GENERIC_PAGES if console_examples(read_page(page))]
 
 
 @pytest.mark.parametrize("page", CONSOLE_PAGES, ids=str)
@@ -77,11 +86,7 @@ def test_console_examples_print_what_the_page_shows(page, tmp_path):
     what an earlier one wrote), after the page's input files are written there."""
     text = read_page(page)
     view = clone_view(tmp_path)
-    for path, content in input_files(text).items():
-        target = view / path
-        assert not target.is_symlink(), f"{path} is a file of the repository: name a new one"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+    write_input_files(view, text)
     for command, output in console_examples(text):
         status, printed = run_command(command, view)
         assert status == 0 and same_output(output, printed), \
@@ -89,6 +94,24 @@ def test_console_examples_print_what_the_page_shows(page, tmp_path):
 
 
 def test_the_doc_pages_show_console_and_python_examples():
-    """The two parametrized tests above find the examples they are meant to run."""
+    """The two parametrized tests above find the examples they are meant to run, and the pages
+    left to tests of their own have them."""
     assert {"README.md", "doc/evaluation.md", "doc/tools/create_lmdb_dataset.md"} <= \
         {page.as_posix() for page in CONSOLE_PAGES} | {page.as_posix() for page, *_ in PYTHON_EXAMPLES}
+    assert all((REPO / test).is_file() for test in OWN_TESTS.values())
+
+
+def test_the_notice_train_md_shows_for_a_dataset_renamed_on_the_command_line(capsys, monkeypatch):
+    """The line doc/tools/train.md shows under its command is the one that command logs: the
+    command's options are read (``setup``, what every tool does first) without its training,
+    which needs the user's LMDBs."""
+    from ppocr.cli.program import setup
+
+    (block,) = [b for b in code_blocks(read_page("doc/tools/train.md"), "bash") if "# ppocr INFO:" in b]
+    lines = block.replace("\\\n", " ").splitlines()
+    command = next(line for line in lines if line.startswith("python tools/train.py"))
+    notices = [line[len("# "):] for line in lines if line.startswith("# ppocr INFO:")]
+    monkeypatch.chdir(REPO)
+    setup(shlex.split(command)[2:], "train")
+    logged = [TIMESTAMP.sub("", line).strip() for line in capsys.readouterr().out.splitlines() if "dropped" in line]
+    assert logged == notices
