@@ -10,8 +10,10 @@ its own dygraph model by 1.3e-2 on MobileNetV3, and with oneDNN on and off by 1.
 weights onnxruntime must stay within twice Paddle inference's distance to the dygraph model (or
 1e-3); on the shipped trained model, onnxruntime must stay as close to the weights' own output as
 Paddle inference does (or within 1e-3), reading the same strings. The three exports are made
-once (a module fixture), on seven images.
+once (a module fixture), on seven images; the same exports check doc/tools/export_model.md's table of
+the ONNX models' input and output names and shapes.
 """
+import re
 import sys
 from pathlib import Path
 
@@ -139,3 +141,28 @@ def test_onnxruntime_backend_without_onnx_file_is_one_line(tmp_path):
         TextRecognizer(folder, backend="onnxruntime")
     with pytest.raises(UserError, match="expected one of paddle, onnxruntime"):
         TextRecognizer(folder, backend="tensorrt")
+
+
+def doc_onnx_table():
+    """{config file: [(input name, shape), (output name, shape)]} of doc/tools/export_model.md's table."""
+    table = {}
+    for line in (REPO / "doc" / "tools" / "export_model.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[1].startswith("`rec_"):
+            table[cells[1].strip("`")] = [re.fullmatch(r"`(\w+)` `\[([^\]]*)\]`", cell).groups() for cell in cells[2:4]]
+    return table
+
+
+def io_of(values):
+    """(name, shape) of the graph's one input or output, a dynamic axis written N, as the doc writes it."""
+    (value,) = values
+    assert value.type.tensor_type.elem_type == onnx.TensorProto.FLOAT, f"{value.name} is not float32"
+    dims = [str(d.dim_value) if d.HasField("dim_value") else "N" for d in value.type.tensor_type.shape.dim]
+    return value.name, ", ".join(dims)
+
+
+def test_the_docs_table_gives_each_models_onnx_input_and_output(exported):
+    """doc/tools/export_model.md's table of names and shapes is what the export writes (SPIN: one channel)."""
+    stem, model_dir, _compared, _dygraph = exported
+    graph = onnx.load(str(model_dir / "inference.onnx")).graph
+    assert doc_onnx_table()[f"{stem}.yml"] == [io_of(graph.input), io_of(graph.output)]
