@@ -35,12 +35,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # log lines carry the time they were written; the only number of a tool's output that never repeats
 TIMESTAMP = re.compile(r"\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\]")
-# what a view of the repository leaves out: what the examples write, what they must not read, and the
-# package (imported from the installed checkout, whose compiled CPU kernels are keyed by its path)
 # a tqdm bar as drawn (a carriage return, the bar, its [elapsed<remaining, rate] part), and its line end when
 # it is left on screen
 PROGRESS_BAR = re.compile(r"\r[^\r\n]*?\[\d+:\d\d[^\]\r\n]*\]\n?")
-NOT_IN_VIEW = {".git", "output", "inference", "train_data", "ppocr", "tests"}
+# what a view of the repository leaves out: what the examples write, and what they must not read. The
+# package is still imported from the repository: Python puts a tool's folder on sys.path with its links
+# resolved, and the tools put that folder's parent first
+NOT_IN_VIEW = {".git", "output", "inference", "train_data", "tests"}
 
 
 def doc_pages():
