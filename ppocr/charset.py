@@ -205,7 +205,9 @@ def charset_from_dict(d):
 def build_charset(config):
     """The run's charset: its layout declared by the model's head (``charset_scheme`` of the class
     named by ``Architecture.Head.name``, which the charset sizes), its characters from Global
-    (``character_dict_path``, ``max_text_length``, ``use_space_char``), ``lower`` from PostProcess.
+    (``character_dict_path``, ``max_text_length``, ``use_space_char``: the reference applies Global over
+    PostProcess, so PostProcess's ``use_space_char`` counts only where Global has none), ``lower``
+    from PostProcess.
 
     The head must be registered (importing ``ppocr.modeling`` registers them all). A label encoder
     (Train or Eval) or a PostProcess decoder of another layout is a one-line error naming both.
@@ -223,7 +225,8 @@ def build_charset(config):
     settings, post = GlobalSettings.of(config), config.get("PostProcess") or {}
     return CHARSETS.get(scheme)(
         character_dict_path=settings.character_dict_path or None,
-        use_space_char=bool(post.get("use_space_char", settings.use_space_char)),
+        use_space_char=bool(settings.use_space_char if settings.use_space_char is not None
+                            else post.get("use_space_char", False)),
         max_text_length=settings.max_text_length,
         lower=post.get("lower"),
     )

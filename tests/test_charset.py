@@ -77,3 +77,19 @@ def test_a_charset_survives_export_as_a_dict():
     attn = AttnCharset(SPIN_DICT, max_text_length=7)
     again = type(attn).from_dict(attn.to_dict())
     assert again.tokens == attn.tokens and again.label_size == 9 and again.lower == attn.lower
+
+
+def test_global_use_space_char_wins_over_postprocess_as_in_the_reference():
+    """The reference applies Global over PostProcess: SPIN's config repeats use_space_char: False in
+    PostProcess, and -o Global.use_space_char=True must still add the space."""
+    import ppocr.training.components  # noqa: F401  (registers the heads, encoders and decoders)
+    from ppocr.charset import build_charset
+    from ppocr.config import merge_config
+    from tests.e2e import REPO
+
+    spin = str(REPO / "configs" / "rec" / "rec_r32_gaspin_bilstm_att.yml")
+    assert " " not in build_charset(merge_config(spin, [])).characters
+    assert " " in build_charset(merge_config(spin, ["Global.use_space_char=True"])).characters
+    # a config whose Global says nothing: PostProcess's value counts
+    unset = merge_config(spin, ["~Global.use_space_char", "PostProcess.use_space_char=True"])
+    assert " " in build_charset(unset).characters

@@ -104,7 +104,7 @@ def create_lmdb_dataset(label_file, out_dir, data_dir=None, chunk_size=1000, del
 
         create_lmdb_dataset("train_data/words/labels.txt", "train_data/words_lmdb", progress=True)
     """
-    from ppocr.utils.progress import ProgressBar
+    from ppocr.utils.progress import ProgressBar, logging_above_bars
 
     if not os.path.isfile(label_file):
         raise UserError(f"label file {label_file!r} does not exist: give a file of 'image_path<TAB>label' lines")
@@ -118,8 +118,8 @@ def create_lmdb_dataset(label_file, out_dir, data_dir=None, chunk_size=1000, del
     summary = Summary(out_dir)
     chunk = []
     try:
-        with open(label_file, "rb") as f, ProgressBar(total=total, desc="lmdb", unit="line", disable=not progress,
-                                               dynamic_ncols=True) as bar:
+        with open(label_file, "rb") as f, logging_above_bars(), ProgressBar(
+                total=total, desc="lmdb", unit="line", disable=not progress, dynamic_ncols=True) as bar:
             for line_no, raw in enumerate(f, start=1):
                 bar.update(1)
                 raw = raw.rstrip(b"\r\n")

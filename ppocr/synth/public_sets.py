@@ -24,6 +24,7 @@ Example::
 """
 import collections
 import json
+import logging
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -35,6 +36,7 @@ from ppocr.errors import UserError
 from ppocr.synth.create_lmdb import read_image
 from ppocr.synth.writers import LMDBWriter
 
+logger = logging.getLogger("ppocr")
 FORMATS = ("icdar", "iiit5k", "svt", "cocotext", "labels")
 NORMALISE = ("none", "alnum36")
 ICDAR_LINE = re.compile(r'^\s*(?P<name>[^,]+?)\s*,\s*"(?P<label>.*)"\s*$')
@@ -187,7 +189,7 @@ def convert_public_set(fmt, gt_file, out_dir, images=None, normalise="none", max
     ``out_dir/train`` and ``out_dir/val``, a fixed random part by ``seed``) and write
     ``out_dir/report.json``; returns the ``Report``. ``images``: the folder the ground truth's
     image names are relative to (default: the ground-truth file's folder)."""
-    from ppocr.utils.progress import ProgressBar
+    from ppocr.utils.progress import ProgressBar, logging_above_bars
 
     if fmt not in READERS:
         raise UserError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -209,7 +211,7 @@ def convert_public_set(fmt, gt_file, out_dir, images=None, normalise="none", max
         pending[split] = []
 
     try:
-        with ProgressBar(desc=fmt, unit="word", disable=not progress, dynamic_ncols=True) as bar:
+        with logging_above_bars(), ProgressBar(desc=fmt, unit="word", disable=not progress, dynamic_ncols=True) as bar:
             for name, label, image in READERS[fmt](gt_file, images):
                 bar.update(1)
                 split = "val" if val_fraction and rng.random() < val_fraction else "train"
@@ -231,6 +233,9 @@ def convert_public_set(fmt, gt_file, out_dir, images=None, normalise="none", max
         raise
     for split, writer in writers.items():
         writer.close(report.kept[split])
+    if val_fraction and not report.kept["val"]:
+        logger.warning("no sample went to the validation set (%d kept, val_fraction %g): raise --val_fraction "
+                       "or leave it out", report.kept["train"], val_fraction)
     with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as f:
         json.dump(dict(report.as_dict(), format=fmt, gt_file=os.path.basename(gt_file), normalise=normalise,
                        max_len=max_len, val_fraction=val_fraction, seed=seed), f, indent=1, ensure_ascii=False)

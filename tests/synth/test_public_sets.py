@@ -145,3 +145,12 @@ def test_the_tool_prints_the_report(tmp_path):
     assert "kept 1 (1 for train); labels changed by normalising: 1; dropped 1" in out.stdout
     assert "dropped 1: image not readable (e.g. word_2.png)" in out.stdout
     assert lmdb_samples(tmp_path / "lmdb")[0][0] == "hello"
+
+
+def test_an_empty_validation_split_is_said(tmp_path, caplog):
+    word_image(tmp_path / "w.png")
+    (tmp_path / "labels.txt").write_text("w.png\tone\nw.png\ttwo\n")
+    with caplog.at_level("WARNING", logger="ppocr"):
+        report = convert_public_set("labels", str(tmp_path / "labels.txt"), str(tmp_path / "o"), val_fraction=0.01)
+    assert report.kept["val"] == 0
+    assert "no sample went to the validation set (2 kept, val_fraction 0.01)" in caplog.text
