@@ -63,8 +63,8 @@ class GlobalSettings:
     # the charset
     character_dict_path: Optional[str] = _key(None, PATH, "one character per line; empty: 0-9a-z, lower-cased")
     max_text_length: int = _key(25, POSITIVE, "the longest label, in characters; sizes the labels and SPIN's decoder")
-    use_space_char: Optional[bool] = _key(None, BOOL, "add ' ' to the dictionary's characters (wins over PostProcess's, "
-                                                       "as in the reference; unset: PostProcess's, else no)")
+    use_space_char: Optional[bool] = _key(None, BOOL, "add ' ' to the dictionary's characters (wins over "
+                                                       "PostProcess's, as in the reference; unset: PostProcess's, else no)")
 
     @classmethod
     def of(cls, config):

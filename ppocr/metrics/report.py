@@ -96,7 +96,8 @@ class EvalReport:
         t, m = self.total(), self.mean()
         rows.append(f"| **total (sample-weighted)** | {t['samples']} | {100 * t['acc']:.2f} | "
                     f"{t['norm_edit_dis']:.4f} | {t['unusable']} |")
-        rows.append(f"| **mean of {m['sets']} set{'s' if m['sets'] != 1 else ''} (unweighted)** |  | {100 * m['acc']:.2f} | "
+        sets = f"{m['sets']} set" + ("s" if m["sets"] != 1 else "")
+        rows.append(f"| **mean of {sets} (unweighted)** |  | {100 * m['acc']:.2f} | "
                     f"{m['norm_edit_dis']:.4f} |  |")
         return "\n".join(rows) + "\n"
 
