@@ -21,6 +21,7 @@ from ppocr.utils.io import atomic_save, atomic_write_bytes, fsync_dir
 
 logger = logging.getLogger("ppocr")
 SUFFIXES = (".pdparams", ".pdopt", ".states")
+PARAMETER_NAMES = "parameter_names"  # in .states: the model's parameter names, in order, when saved
 
 
 def _strip(path):
@@ -50,7 +51,10 @@ def save_checkpoint(prefix, model, optimizer=None, states=None, same_as=None):
         else:
             tmp = _stage(prefix + suffix, state())
         staged.append(tmp)
-    staged.append(_stage(prefix + ".states", json.dumps(states or {}, indent=1).encode("utf-8")))
+    states = dict(states or {})
+    if optimizer is not None:  # what the optimizer's moments are keyed by (see load_checkpoint)
+        states[PARAMETER_NAMES] = [p.name for p in model.parameters()]
+    staged.append(_stage(prefix + ".states", json.dumps(states, indent=1).encode("utf-8")))
     suffixes = [suffix for suffix, _ in parts] + [".states"]
     # names relative to the journal's folder, so a moved output folder still recovers
     journal = [[os.path.basename(tmp), os.path.basename(prefix + suffix)] for tmp, suffix in zip(staged, suffixes)]
@@ -139,7 +143,13 @@ def _remove_orphans(prefix):
 
 
 def read_states(prefix):
-    """The ``.states`` of a checkpoint as a dict ({} if there is none)."""
+    """The ``.states`` of a checkpoint as a dict ({} if there is none), the training's own keys."""
+    states = _read_states_file(prefix)
+    states.pop(PARAMETER_NAMES, None)
+    return states
+
+
+def _read_states_file(prefix):
     path = prefix + ".states"
     if not os.path.exists(path):
         return {}
@@ -196,17 +206,36 @@ def load_weights(model, path, skip_mismatched=False):
 def load_checkpoint(prefix, model, optimizer=None, skip_mismatched=False):
     """Resume: weights, optimizer (with its learning-rate schedule) and the training states."""
     prefix = load_weights(model, prefix, skip_mismatched=skip_mismatched)
+    states = _read_states_file(prefix)
+    saved_names = states.pop(PARAMETER_NAMES, None)
     if optimizer is not None and os.path.exists(prefix + ".pdopt"):
         try:
             saved = paddle.load(prefix + ".pdopt")
         except Exception as e:
             raise UserError(f"cannot read optimizer state {prefix + '.pdopt'!r} ({type(e).__name__}): the file is "
                             "damaged; resume from another checkpoint, or delete it to restart the optimizer") from None
+        saved = renamed_moments(saved, saved_names, [p.name for p in model.parameters()])
         _warn_unmatched_optimizer_state(saved, optimizer, prefix)
         optimizer.set_state_dict(saved)
     elif optimizer is not None:
         logger.warning("%s.pdopt not found: the optimizer starts afresh", prefix)
-    return read_states(prefix)
+    return states
+
+
+def renamed_moments(saved, saved_names, names):
+    """The optimizer state ``saved`` with its parameter names (``saved_names``, in the model's
+    order when saved) replaced by this model's ``names``: Paddle names parameters by a counter of
+    the process (``linear_3.w_0``), so the same model built a second time in one process, or after
+    other models, has other names, and its moments would otherwise restart from zero."""
+    if not saved_names or list(saved_names) == list(names) or len(saved_names) != len(names):
+        return saved
+    mapping = dict(zip(saved_names, names))
+    longest_first = sorted(mapping, key=len, reverse=True)
+    out = {}
+    for key, value in saved.items():
+        old = next((name for name in longest_first if key.startswith(name + "_")), None)
+        out[mapping[old] + key[len(old):] if old else key] = value
+    return out
 
 
 def _warn_unmatched_optimizer_state(saved, optimizer, prefix):
