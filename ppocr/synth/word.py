@@ -86,6 +86,8 @@ class WordRenderer:
         image = make_background(kind, h, w, base, rng, bank)
         if rng.random() >= s.p_busy:
             image = _calm(image, rng)
+        else:
+            applied.append("busy background")
         ink = colours.text_colour(rng, s, float(colours.luminance(image).mean()), paired)
         image = _clear_of(image, colours.luma(ink))
         if rng.random() < s.p_edges:

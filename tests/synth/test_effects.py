@@ -155,3 +155,22 @@ def test_photographs_and_gimp_patterns_as_backgrounds(tmp_path):
     assert plain.shape == (40, 120, 3)
     with pytest.raises(UserError, match="no background image"):
         background_files(str(tmp_path / "notes.txt"))
+
+
+def test_a_busy_background_keeps_its_clutter_a_calm_one_is_toned_down():
+    from dataclasses import replace
+
+    from ppocr.synth import WordRenderer
+    from ppocr.synth.background import make_bank
+    from ppocr.synth.word import _calm
+
+    rng = np.random.default_rng(3)
+    clutter = rng.uniform(0, 255, size=(40, 120, 3)).astype(np.float32)  # luma spread about 74
+    calmed = _calm(clutter, np.random.default_rng(0))
+    assert calmed.shape == clutter.shape and (calmed @ np.float32([0.114, 0.587, 0.299])).std() <= 35.5
+    assert np.allclose(calmed.mean(axis=(0, 1)), clutter.mean(axis=(0, 1)), atol=0.5)  # the same colour, calmer
+    for p_busy, kept in ((1.0, 12), (0.0, 0)):
+        renderer = WordRenderer(find_fonts(), ["word"], settings=replace(DEFAULT_SETTINGS, p_busy=p_busy))
+        bank = make_bank(0, 0)
+        effects = [renderer.render(np.random.default_rng([5, i]), bank)[2]["effects"] for i in range(12)]
+        assert sum("busy background" in e for e in effects) == kept

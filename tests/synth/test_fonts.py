@@ -6,7 +6,7 @@ import pytest
 
 from ppocr.errors import UserError
 from ppocr.synth import find_fonts, group_by_family, matplotlib_font_dir
-from ppocr.synth.fonts import SMALL_CAPS, font_files, normalise_family
+from ppocr.synth.fonts import NOT_LATIN_TEXT, SMALL_CAPS, font_files, normalise_family
 from ppocr.synth.split import HELD_OUT_FAMILIES, select_faces
 
 MPL = matplotlib_font_dir()
@@ -41,9 +41,18 @@ def test_family_names_lose_their_weight_width_and_style_words(raw, family):
 
 @pytest.mark.parametrize("names, small_caps", [("Go Smallcaps Go-Smallcaps", True), ("Amatic SC Bold", True),
                                                 ("Alegreya Sans SC", True), ("Scala Sans Scala", False),
-                                                ("Source Sans Pro", False)])
+                                                ("Source Sans Pro", False), ("Latin Modern Roman Caps", True),
+                                                ("Mekanus ADF Titling Std", True), ("Romande ADF Style Std", True),
+                                                ("Romande ADF Std", False), ("Capriola", False)])
 def test_small_caps_faces_are_recognised_by_name(names, small_caps):
     assert bool(SMALL_CAPS.search(names)) == small_caps
+
+
+@pytest.mark.parametrize("family, latin", [("Alfa beta", False), ("Ellhnikh", False), ("Abecedario_pautada", False),
+                                           ("Abecedario_punt guiada", False), ("Abecedario", True),
+                                           ("GFS Didot", True), ("Alfa Slab One", True)])
+def test_greek_at_latin_code_points_and_ruled_school_fonts_are_left_out(family, latin):
+    assert (NOT_LATIN_TEXT.match(family) is None) == latin
 
 
 def test_folders_globs_commas_otf_and_ttc(tmp_path):
