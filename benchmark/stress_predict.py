@@ -59,7 +59,13 @@ def decisive(config_path, out_prefix, images):
     model = decisive_weights(build_model(config))
     paddle.save(model.state_dict(), out_prefix + ".pdparams")
     paths = sorted(os.path.join(images, name) for name in os.listdir(images))
-    return decided(model, config, paths)
+    # the exported graph under oneDNN and the dygraph model differ by up to 0.1 in a probability on
+    # these weights (MobileNetV3 STAR-Net, measured on 2026-12-06): a reading is compared only when
+    # every step's best class leads the next by more than that
+    return decided(model, config, paths, min_margin=STRESS_MARGIN)
+
+
+STRESS_MARGIN = 0.15
 
 
 def prepare(config_path, images, work, timeout):
