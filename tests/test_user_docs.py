@@ -20,9 +20,7 @@ NOT_FOR_USERS = {
     "a stage number": re.compile(r"\bstage[ -]?\d+", re.IGNORECASE),
 }
 # pages being rewritten elsewhere: the check skips them until then
-KNOWN_EXCEPTIONS = {
-    "doc/pretrained.md": "rewritten with the next shipped model",
-}
+KNOWN_EXCEPTIONS = {}
 
 
 def hits(text):
