@@ -1,6 +1,8 @@
-"""Helpers for the tests that run ``tools/serve.py`` as a subprocess: a free port, and waiting
-until the server answers (or failing with the end of its log if it exited)."""
+"""Helpers for the tests that run ``tools/serve.py`` as a subprocess: a free port, waiting
+until the server answers (or failing with the end of its log if it exited), and stopping it."""
+import signal
 import socket
+import subprocess
 import time
 
 from ppocr.serving.service_client import ServiceClient
@@ -25,3 +27,15 @@ def wait_until_healthy(proc, port, log, seconds=120):
             pass
         assert time.monotonic() < deadline, f"no answer from tools/serve.py in {seconds} s:\n{log.read_text()[-3000:]}"
         time.sleep(0.1)
+
+
+def stop_server(proc, seconds=30):
+    """SIGTERM (which the server handles, unlike SIGKILL), then SIGKILL if it has not ended in ``seconds``."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -39,13 +39,14 @@ def layer_of(name):
 
 
 def imports(path):
+    """The ppocr modules ``path`` imports (absolute imports; a relative one stays inside its package)."""
     names = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-    return [n for n in names if n.startswith("ppocr.")]
+    return [n for n in names if n == "ppocr" or n.startswith("ppocr.")]
 
 
 def module_name(path):

@@ -18,7 +18,7 @@ from ppocr.inference.predictor import TextRecognizer
 from ppocr.serving.service_client import ServiceClient, encode_multipart
 from tests.e2e import REPO
 from tests.image_headers import jpeg_declaring, png_declaring
-from tests.serving import free_port, wait_until_healthy
+from tests.serving import free_port, stop_server, wait_until_healthy
 
 REQUESTS, CLIENTS = 240, 16
 LIMITS = {"max_body_bytes": 1_000_000, "max_image_pixels": 1_000_000, "max_batch_images": 8}
@@ -51,13 +51,7 @@ def server(shipped_onnx, tmp_path_factory):
         wait_until_healthy(proc, port, log)
         yield proc, client, log
     finally:
-        if proc.poll() is None:  # the test failed before stopping it: SIGTERM reaches the server, SIGKILL would not
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_server(proc)  # if the test failed before stopping it
 
 
 def bad_requests(good):

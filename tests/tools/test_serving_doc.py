@@ -6,7 +6,6 @@ that ``/docs`` needs the internet and where the schema is offline, as the server
 does."""
 import json
 import shlex
-import signal
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ import pytest
 
 from ppocr.serving.service_client import ServiceClient, encode_multipart
 from tests.doc_blocks import REPO, code_blocks, run_python, shown
-from tests.serving import free_port, wait_until_healthy
+from tests.serving import free_port, stop_server, wait_until_healthy
 
 DOC = REPO / "doc" / "serving.md"
 SHIPPED = "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"
@@ -73,12 +72,7 @@ def shipped_server(tmp_path_factory):
         wait_until_healthy(proc, port, log)
         yield port, log
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def test_the_docs_examples_give_the_answers_it_shows(shipped_server):

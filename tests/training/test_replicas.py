@@ -4,21 +4,10 @@ updated weights afterwards, and evaluation through the replicas reads what the m
 import numpy as np
 import paddle
 import pytest
-from paddle import nn
 
 from ppocr.training.replicas import CpuReplicas, concat_outputs, slice_sizes, split_batch
 from tests.tiny import CONFIG, make_data, tiny_opts
-
-
-class _Net(nn.Layer):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2D(3, 4, 3, padding=1)
-        self.bn = nn.BatchNorm2D(4)
-        self.fc = nn.Linear(4, 5)
-
-    def forward(self, x):
-        return self.fc(self.bn(self.conv(x)).mean(axis=[2, 3]))
+from tests.training.small_net import SmallNet
 
 
 def _loss(model, part):
@@ -38,7 +27,7 @@ def _batch(n, seed=0):
 @pytest.fixture
 def net():
     paddle.seed(3)
-    return _Net()
+    return SmallNet()
 
 
 def test_split_batch_cuts_every_per_sample_value_and_never_leaves_a_slice_empty():

@@ -5,23 +5,10 @@ import threading
 import numpy as np
 import paddle
 import pytest
-from paddle import nn
 
 from ppocr.training import train_step as ts
 from ppocr.training.replicas import THREAD_PREFIX, CpuReplicas
-
-
-class _Net(nn.Layer):
-    """A recogniser's calling convention: ``net(images, targets)`` in training, ``net(images)`` otherwise."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2D(3, 4, 3, padding=1)
-        self.bn = nn.BatchNorm2D(4)
-        self.fc = nn.Linear(4, 5)
-
-    def forward(self, x, targets=None):
-        return self.fc(self.bn(self.conv(x)).mean(axis=[2, 3]))
+from tests.training.small_net import SmallNet
 
 
 def _loss(preds, targets):
@@ -38,7 +25,7 @@ def _batch(n=6, seed=0):
 def _parts():
     """A model, its Adam optimizer on a stepped schedule; the same numbers on every call."""
     paddle.seed(7)
-    model = _Net()
+    model = SmallNet()
     model.eval()  # batch norm on running statistics: one model and its replicas then take the same update
     lr = paddle.optimizer.lr.StepDecay(learning_rate=0.1, step_size=1, gamma=0.5)
     return model, paddle.optimizer.Adam(learning_rate=lr, parameters=model.parameters()), lr

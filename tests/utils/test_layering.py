@@ -1,19 +1,7 @@
 """ppocr/utils sits at the bottom of the one-way import order: it imports nothing from ppocr but
 itself, so any layer may use it without a loop."""
-import ast
-
 from tests.e2e import REPO
-
-
-def ppocr_imports(path):
-    """The ppocr modules ``path`` imports (absolute imports; a relative one stays inside its package)."""
-    names = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
-    return [n for n in names if n == "ppocr" or n.startswith("ppocr.")]
+from tests.test_layout import imports as ppocr_imports
 
 
 def test_utils_imports_nothing_from_ppocr_but_utils():
