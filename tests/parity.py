@@ -48,3 +48,12 @@ def decided(model, config, paths, min_margin=MIN_MARGIN):
     top2 = np.sort(probs, axis=2)[:, :, -2:]
     margins = (top2[:, :, 1] - top2[:, :, 0]).min(axis=1)
     return {str(p) for p, m in zip(paths, margins) if m >= min_margin}
+
+
+def save_decisive_weights(folder, config):
+    """``decisive_weights`` of ``config``'s model saved as ``folder/w.pdparams``; returns the prefix."""
+    from ppocr.training.components import build_model
+
+    prefix = str(Path(folder) / "w")
+    paddle.save(decisive_weights(build_model(config)).state_dict(), prefix + ".pdparams")
+    return prefix

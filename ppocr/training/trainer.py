@@ -9,7 +9,6 @@ import time
 import paddle
 import paddle.distributed as dist
 import paddle.nn.functional as F
-from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ppocr.config import dump_config
 from ppocr.data import build_dataloader, end_loader_workers
@@ -33,7 +32,7 @@ from ppocr.training.stop import StopRequested, StopSignals
 from ppocr.training.train_step import build_train_step
 from ppocr.utils.cpu import available_cores, default_cpu_threads
 from ppocr.utils.plot_curves import refresh_curves
-from ppocr.utils.progress import ProgressBar
+from ppocr.utils.progress import ProgressBar, logging_above_bars
 
 logger = logging.getLogger("ppocr")
 
@@ -130,7 +129,7 @@ class Trainer:
         self.steps_run = self.files_written = 0
         self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
         self.train_step.net.train()
-        with StopSignals() as stop, logging_redirect_tqdm(loggers=[logger], tqdm_class=ProgressBar):
+        with StopSignals() as stop, logging_above_bars():
             try:
                 self._train_epochs(stop, g.save_epoch_step)
             except BaseException as e:

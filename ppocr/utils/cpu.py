@@ -102,13 +102,19 @@ def processes_on_this_machine(environ=None):
     return 1
 
 
+def threads_given(environ=None):
+    """``OMP_NUM_THREADS`` as a positive count, or None where it is unset or not one."""
+    given = (os.environ if environ is None else environ).get("OMP_NUM_THREADS", "").strip()
+    return int(given) if given.isdigit() and int(given) > 0 else None
+
+
 def use_all_cores(environ=None):
     """Set ``OMP_NUM_THREADS`` (and ``MKL_NUM_THREADS``) to this process's share of the cores unless
     the user set it; returns the thread count in force."""
     environ = os.environ if environ is None else environ
-    given = environ.get("OMP_NUM_THREADS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
+    given = threads_given(environ)
+    if given:
+        return given
     threads = max(1, available_cores() // processes_on_this_machine(environ))
     for name in THREAD_VARIABLES:
         environ.setdefault(name, str(threads))
@@ -117,5 +123,4 @@ def use_all_cores(environ=None):
 
 def default_cpu_threads():
     """The threads a tool uses: ``OMP_NUM_THREADS`` (the user's, or ``use_all_cores``'s), else every core."""
-    given = os.environ.get("OMP_NUM_THREADS", "").strip()
-    return int(given) if given.isdigit() and int(given) > 0 else available_cores()
+    return threads_given() or available_cores()

@@ -1,24 +1,19 @@
 """ppocr/cli/infer.py: infer_rec's loop over the inference pipeline with the dygraph model:
 every image named, unreadable ones skipped with their reason, the results file written, none
 readable an error."""
-import paddle
 import pytest
 
 from ppocr.cli.infer import infer_images
 from ppocr.config import merge_config
 from ppocr.errors import UserError
-from ppocr.training.components import build_model
 from tests.e2e import REPO
-from tests.parity import decisive_weights
+from tests.parity import save_decisive_weights
 from tests.tiny import CONFIG, word_png
 
 
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory):
-    path = tmp_path_factory.mktemp("infer_cli") / "w"
-    model = decisive_weights(build_model(merge_config(str(REPO / CONFIG))))
-    paddle.save(model.state_dict(), f"{path}.pdparams")
-    return str(path)
+    return save_decisive_weights(tmp_path_factory.mktemp("infer_cli"), merge_config(str(REPO / CONFIG)))
 
 
 def config_for(weights, images, out):

@@ -5,19 +5,15 @@ import pytest
 
 from ppocr.config import merge_config
 from ppocr.errors import UserError
-from ppocr.training.components import build_model
 from ppocr.training.recognizer import Recognizer, weights_of
 from tests.e2e import REPO
-from tests.parity import decisive_weights
+from tests.parity import save_decisive_weights
 from tests.tiny import CONFIG
 
 
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory):
-    path = tmp_path_factory.mktemp("recognizer") / "w"
-    model = decisive_weights(build_model(merge_config(str(REPO / CONFIG))))
-    paddle.save(model.state_dict(), f"{path}.pdparams")
-    return str(path)
+    return save_decisive_weights(tmp_path_factory.mktemp("recognizer"), merge_config(str(REPO / CONFIG)))
 
 
 def test_checkpoints_win_over_pretrained_weights_and_none_is_an_error():
