@@ -36,8 +36,8 @@ class TwoStepCosineDecay(LRScheduler):
     then ``T = total_steps``.
 
     The reference computes this step by step from the previous rate, which is exactly 0 at
-    ``t = first_steps`` and so stays 0 for the rest of the run when no warm-up precedes it (with a
-    warm-up, or on a resume, it used this closed form); here the closed form holds throughout.
+    ``t = first_steps`` and so stays 0 for the rest of the run when no warm-up precedes it (behind
+    a warm-up it used this closed form); here the closed form holds throughout.
 
     Example::
 
