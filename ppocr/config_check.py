@@ -117,6 +117,18 @@ KEYS = {
     "Optimizer.lr.warmup_epoch": Check(_number(0), "a number >= 0", "1"),
     "Optimizer.lr.values": Check(_list_of(_number(0, low_open=True)), "a list of positive numbers", "[0.001,0.0001]"),
     "Optimizer.lr.decay_epochs": Check(_list_of(_number(0)), "a list of numbers >= 0", "[3,4,5]"),
+    "Optimizer.lr.max_lr": Check(_number(0, low_open=True), "a positive number", "0.0007"),
+    **{f"Optimizer.lr.{key}": Check(_number(0), "a number >= 0", example)
+       for key, example in (("end_lr", "0.0"), ("start_lr", "0.00001"), ("min_lr", "0.00000001"))},
+    "Optimizer.lr.gamma": Check(_number(0, 1, low_open=True), "a number in (0, 1)", "0.1"),
+    "Optimizer.lr.power": Check(_number(0, low_open=True), "a positive number", "1.0"),
+    **{f"Optimizer.lr.{key}": Check(_number(0, low_open=True), "a positive number of epochs", example)
+       for key, example in (("step_size", "200"), ("cycle", "10"))},
+    "Optimizer.lr.milestones": Check(_list_of(_number(0)), "a list of numbers >= 0 (epochs)", "[12,15]"),
+    "Optimizer.lr.warmup_steps": Check(_integer(0), "an integer >= 0 (steps)", "5000"),
+    "Optimizer.rho": Check(_number(0, 1), "a number in [0, 1)", "0.95"),
+    "Optimizer.epsilon": Check(_number(0, low_open=True), "a positive number", "0.000001"),
+    "Optimizer.momentum": Check(_number(0, 1), "a number in [0, 1)", "0.9"),
     "Optimizer.beta1": Check(_number(0, 1), "a number in [0, 1)", "0.9"),
     "Optimizer.beta2": Check(_number(0, 1), "a number in [0, 1)", "0.999"),
     "Optimizer.clip_norm": Check(_number(0, low_open=True), "a positive number", "5"),

@@ -36,10 +36,12 @@ def test_wrong_types_name_the_key_and_an_example(section, key, value, message):
 
 def test_values_are_normalised_and_empty_ones_left_to_defaults():
     config = check_config({"Global": {"epoch_num": 10.0, "eval_batch_step": 500, "checkpoints": None},
-                           "Optimizer": {"lr": {"learning_rate": "1e-3", "values": None}},
+                           "Optimizer": {"epsilon": "1e-6", "lr": {"learning_rate": "1e-3", "values": None,
+                                                                   "max_lr": "7e-4"}},
                            "Train": {"loader": {"batch_size_per_card": 8}}})
     assert config["Global"]["epoch_num"] == 10 and isinstance(config["Global"]["epoch_num"], int)
     assert config["Optimizer"]["lr"]["learning_rate"] == 0.001
+    assert config["Optimizer"]["lr"]["max_lr"] == 0.0007 and config["Optimizer"]["epsilon"] == 1e-6
 
 
 @pytest.mark.parametrize("config, message", [
@@ -47,6 +49,10 @@ def test_values_are_normalised_and_empty_ones_left_to_defaults():
     ({"Eval": {"loader": {"num_workers": "two"}}}, "Eval.loader.num_workers must be an integer >= 0"),
     ({"Optimizer": {"lr": {"values": [0.1, "x"]}}}, "Optimizer.lr.values must be a list of positive numbers"),
     ({"Optimizer": {"beta1": 1.0}}, r"Optimizer.beta1 must be a number in \[0, 1\)"),
+    ({"Optimizer": {"lr": {"gamma": 1.5}}}, r"Optimizer.lr.gamma must be a number in \(0, 1\)"),
+    ({"Optimizer": {"lr": {"milestones": [12, "x"]}}}, r"Optimizer.lr.milestones must be a list of numbers >= 0"),
+    ({"Optimizer": {"lr": {"warmup_steps": 0.5}}}, r"Optimizer.lr.warmup_steps must be an integer >= 0"),
+    ({"Optimizer": {"rho": "1e-3x"}}, r"Optimizer.rho must be a number in \[0, 1\)"),
     ({"Global": ["not", "a", "mapping"]}, "config section Global must be a mapping"),
 ])
 def test_nested_keys_and_sections(config, message):

@@ -33,8 +33,10 @@ def test_all_seed_components_are_registered():
         r.LOSSES: ["CTCLoss", "SPINAttentionLoss"], r.POSTPROCESS: ["CTCLabelDecode", "SPINLabelDecode"],
         r.METRICS: ["RecMetric"], r.DATASETS: ["LMDBDataSet", "SimpleDataSet"],
         r.DATA_OPS: ["DecodeImage", "CTCLabelEncode", "RecResizeImg", "RecAug", "KeepKeys",
-                     "SPINLabelEncode", "SPINRecResizeImg"],
-        r.OPTIMIZERS: ["Adam", "AdamW", "Momentum"], r.LR_SCHEDULES: ["Const", "Cosine", "Piecewise"],
+                     "SPINLabelEncode", "SPINRecResizeImg", "RecConAug"],
+        r.OPTIMIZERS: ["Adam", "AdamW", "Momentum", "RMSProp", "Adadelta"],
+        r.LR_SCHEDULES: ["Const", "Cosine", "Piecewise", "Linear", "Step", "MultiStepDecay", "OneCycle",
+                         "CyclicalCosine", "LinearWarmupCosine", "TwoStepCosine"],
         r.REGULARIZERS: ["L2"],
     }
     for registry, names in expected.items():

@@ -1,4 +1,5 @@
 """What the LMDB and label-file datasets share: the op pipeline and the handling of unusable samples."""
+import functools
 import logging
 import os
 
@@ -26,9 +27,14 @@ class RecDataSet(Dataset):
     mode a label the charset cannot encode (empty, too long, unknown characters) keeps its image:
     label ids are zero placeholders, ``valid`` stays True and ``label_issue`` gives the reason, so
     the image is scored against its text under the chosen protocol.
+
+    An op with an ``ext_data_num`` (RecConAug) joins other samples to each one: the sample then
+    carries ``ext_sample``, a function returning another sample drawn with the sample's ``rng`` and
+    run through the ops before that op (or the first ``ext_op_transform_idx`` ops, as in the
+    reference), read only when the op asks for it.
     """
 
-    options = ("data_dir", "transforms")  # a subclass adds its own; any other key is an error
+    options = ("data_dir", "transforms", "ext_op_transform_idx")  # a subclass adds its own; others are errors
 
     def __init__(self, config, mode, charset, seed=0):
         super().__init__()
@@ -41,7 +47,9 @@ class RecDataSet(Dataset):
         self.seed = int(seed)
         self.epoch = 0
         self.ops = build_ops(self.dataset_config.get("transforms"), charset)
-        self.needs_rng = any(getattr(op, "needs_rng", False) for op in self.ops)
+        self.ext_ops = self._ext_ops(self.dataset_config.get("ext_op_transform_idx"))
+        # extra samples are drawn with the sample's generator, so they too depend on seed, epoch and index only
+        self.needs_rng = self.ext_ops is not None or any(getattr(op, "needs_rng", False) for op in self.ops)
         if not self.is_train:
             self._placeholder_fields()  # fail now, not on the first unusable sample
 
@@ -68,11 +76,16 @@ class RecDataSet(Dataset):
         try:
             self.read_sample(idx, sample)
             data = dict(sample)
+            text = sample["label"]
             if self.needs_rng:
                 data["rng"] = np.random.default_rng([self.seed, self.epoch, idx])
+            if self.ext_ops is not None:
+                data["ext_sample"] = functools.partial(self.other_sample, data["rng"])
             for op in self.ops:
                 try:
                     data = op(data)
+                    if isinstance(data.get("label"), str):
+                        text = data["label"]  # an op may change the text before it is encoded (RecConAug)
                 except SkipSample as e:
                     if self.is_train or not getattr(op, "encodes_label", False):
                         raise
@@ -87,11 +100,44 @@ class RecDataSet(Dataset):
             out.update(text=sample.get("label", ""), valid=False, skip=e.reason)
             return out
         data.pop("rng", None)
-        data["text"] = sample["label"]
+        data.pop("ext_sample", None)
+        data["text"] = text
         data["valid"] = True
         if label_issue is not None:
             data["label_issue"] = label_issue
         return data
+
+    def _ext_ops(self, count):
+        """The ops an extra sample runs through, or None when no op asks for extra samples."""
+        asking = [i for i, op in enumerate(self.ops) if getattr(op, "ext_data_num", 0)]
+        if not asking:
+            return None
+        if count is None:
+            return self.ops[: asking[0]]
+        name = type(self.ops[asking[0]]).__name__
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= asking[0]:
+            raise UserError(f"{self.mode}.dataset.ext_op_transform_idx is how many of the first transforms prepare "
+                            f"the samples {name} joins: an integer from 0 to {asking[0]} (the ops before {name}); "
+                            f"got {count!r}. Leave it out to use all the ops before {name}")
+        return self.ops[:count]
+
+    def other_sample(self, rng):
+        """A sample drawn at random with ``rng``, run through ``ext_ops``: its text ``label`` and ``image``;
+        None when ten draws in a row are unusable (the asking op then joins nothing more)."""
+        for _ in range(10):
+            idx = int(rng.integers(len(self)))
+            sample = {}
+            try:
+                self.read_sample(idx, sample)
+                data = dict(sample, rng=rng)
+                for op in self.ext_ops:
+                    data = op(data)
+            except SkipSample as e:
+                logger.debug("%s sample %d unusable as an extra sample: %s", self.mode, idx, e)
+                continue
+            data.pop("rng", None)
+            return data
+        return None
 
     def _placeholder_fields(self):
         fields = {}

@@ -166,7 +166,7 @@ class LMDBDataSet(RecDataSet):
         # Train.dataset: {data_dir: [train_data/synth, train_data/real], ratio_list: [1.0, 20]}
     """
 
-    options = ("data_dir", "transforms", "ratio_list")
+    options = ("data_dir", "transforms", "ratio_list", "ext_op_transform_idx")
 
     def __init__(self, config, mode, charset, seed=0):
         super().__init__(config, mode, charset, seed=seed)

@@ -54,7 +54,7 @@ class SimpleDataSet(RecDataSet):
         ds = SimpleDataSet(config, "Train", charset)   # Train.dataset: {data_dir, label_file_list, ...}
     """
 
-    options = ("data_dir", "transforms", "label_file_list", "ratio_list", "delimiter")
+    options = ("data_dir", "transforms", "label_file_list", "ratio_list", "delimiter", "ext_op_transform_idx")
 
     def __init__(self, config, mode, charset, seed=0):
         super().__init__(config, mode, charset, seed=seed)

@@ -18,6 +18,17 @@ SCHEDULES = {
     "Const+warmup": ({"name": "Const", "learning_rate": 0.1, "warmup_epoch": 2}, {"learning_rate": 0.05}),
     "Piecewise+warmup": ({"name": "Piecewise", "values": [0.1, 0.01], "decay_epochs": [1], "warmup_epoch": 1},
                          {"values": [0.2, 0.02]}),
+    "Linear": ({"name": "Linear", "learning_rate": 0.1, "end_lr": 0.01}, {"learning_rate": 0.05}),
+    "Step+warmup": ({"name": "Step", "learning_rate": 0.1, "step_size": 0.5, "gamma": 0.5, "warmup_epoch": 0.4},
+                    {"learning_rate": 0.05}),
+    "MultiStepDecay": ({"name": "MultiStepDecay", "learning_rate": 0.1, "milestones": [1, 3], "gamma": 0.5},
+                       {"learning_rate": 0.05}),
+    "OneCycle": ({"name": "OneCycle", "max_lr": 0.1}, {"max_lr": 0.05}),
+    "OneCycle+warmup": ({"name": "OneCycle", "max_lr": 0.1, "three_phase": True, "warmup_epoch": 1}, {"max_lr": 0.05}),
+    "CyclicalCosine": ({"name": "CyclicalCosine", "learning_rate": 0.1, "cycle": 1}, {"learning_rate": 0.05}),
+    "LinearWarmupCosine": ({"name": "LinearWarmupCosine", "learning_rate": 0.1, "warmup_steps": 3},
+                           {"learning_rate": 0.05}),
+    "TwoStepCosine+warmup": ({"name": "TwoStepCosine", "learning_rate": 0.1, "warmup_epoch": 1}, {"learning_rate": 0.05}),
 }
 
 

@@ -56,6 +56,6 @@ class KeepKeys:
         if missing:
             raise UserError(
                 f"KeepKeys: keys {missing} are not produced by the ops before it "
-                f"(available: {sorted(k for k in data if k != 'rng')})"
+                f"(available: {sorted(k for k in data if k not in ('rng', 'ext_sample'))})"
             )
         return {k: data[k] for k in self.keep_keys}
