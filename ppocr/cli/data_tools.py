@@ -12,7 +12,7 @@ import argparse
 from ppocr.synth import SPLITS, find_fonts, generate, group_by_family, is_held_out
 from ppocr.synth.create_lmdb import create_lmdb_dataset
 from ppocr.synth.generator import WORDS_FILE, generate_per_case, settings_for
-from ppocr.synth.public_sets import FORMATS, NORMALISE, convert_public_set
+from ppocr.synth.public_sets import FORMATS, NORMALISE, convert_public_set, read_name_list
 from ppocr.synth.text import CASE_CHOICES
 from ppocr.utils.logging import get_logger
 
@@ -109,7 +109,8 @@ def public_set_args(argv=None, description=None):
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--format", required=True, choices=FORMATS, help="how the set's ground truth is written")
     parser.add_argument("--gt", required=True, help="the ground-truth file (gt.txt, traindata.mat, train.xml, "
-                                                    "COCO_Text.json, or a path<TAB>label file)")
+                                                    "words.xml, COCO_Text.json, or a path<TAB>label file), or "
+                                                    "the folder of gt_<image>.txt files (icdar13_boxes)")
     parser.add_argument("--images", default=None, help="folder the ground truth's image names are relative to "
                                                        "(default: the ground-truth file's folder)")
     parser.add_argument("--out", required=True, help="folder of the new LMDB (OUT/train and OUT/val with --val_fraction)")
@@ -120,14 +121,19 @@ def public_set_args(argv=None, description=None):
     parser.add_argument("--val_fraction", type=float, default=0.0,
                         help="keep this random part of the samples apart as a validation set (default 0)")
     parser.add_argument("--seed", type=int, default=0, help="which samples go to validation")
+    parser.add_argument("--exclude", action="append", default=[], metavar="FILE",
+                        help="leave out the samples this list names, one a line (the exclude_<set>.txt of "
+                             "tools/find_leaks.py); repeatable")
     return parser.parse_args(argv)
 
 
 def convert_public(args):
     """``tools/convert_public_set.py``: one public set into an LMDB, with a report."""
     get_logger()
+    exclude = set().union(*(read_name_list(path) for path in args.exclude))
     report = convert_public_set(args.format, args.gt, args.out, images=args.images, normalise=args.normalise,
-                                max_len=args.max_len, val_fraction=args.val_fraction, seed=args.seed, progress=True)
+                                max_len=args.max_len, val_fraction=args.val_fraction, seed=args.seed,
+                                exclude=exclude, progress=True)
     print(report)
     print(f"written to {args.out} (report.json beside the LMDB)")
     return report
