@@ -1,20 +1,28 @@
-"""The data-production tools' work: ``tools/gen_synth_data.py`` (synthetic word images) and
-``tools/create_lmdb_dataset.py`` (a label file and its images into an LMDB); the tools only
-parse their command line here and call these.
+"""The data-production tools' work: ``tools/gen_synth_data.py`` (synthetic word images),
+``tools/create_lmdb_dataset.py`` (a label file and its images into an LMDB),
+``tools/convert_public_set.py`` (a public set's own format into an LMDB) and
+``tools/find_leaks.py`` (training crops that are test crops); the tools only parse their
+command line here and call these.
 
 Example::
 
     gen_synth_data(synth_args(["--num", "200", "--seed", "0", "--lmdb", "/tmp/synth"]))
     create_lmdb(lmdb_args(["--label_file", "words/labels.txt", "--out", "/tmp/words_lmdb"]))
+    find_leaks(leak_args(["--train", "train.txt", "--test", "test.txt", "--out", "/tmp/leaks"]))
 """
 import argparse
 
+from ppocr.errors import UserError
 from ppocr.synth import SPLITS, find_fonts, generate, group_by_family, is_held_out
 from ppocr.synth.create_lmdb import create_lmdb_dataset
 from ppocr.synth.generator import WORDS_FILE, generate_per_case, settings_for
+from ppocr.synth.leak_report import draw_sheet, write_reports
+from ppocr.synth.crop_sets import CropSet
+from ppocr.synth.leaks import find_leaks as check_sets
 from ppocr.synth.public_sets import FORMATS, NORMALISE, convert_public_set, read_name_list
 from ppocr.synth.text import CASE_CHOICES
 from ppocr.utils.logging import get_logger
+from ppocr.utils.progress import logging_above_bars
 
 
 def synth_args(argv=None, description=None):
@@ -137,3 +145,41 @@ def convert_public(args):
     print(report)
     print(f"written to {args.out} (report.json beside the LMDB)")
     return report
+
+
+def leak_args(argv=None, description=None):
+    """The command line of ``tools/find_leaks.py``."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", nargs="+", required=True, metavar="SET",
+                        help="training crops: path<TAB>label files or folders of LMDBs, each checked on its own")
+    parser.add_argument("--test", nargs="+", required=True, metavar="SET",
+                        help="test crops, in the same forms: every training crop is compared with all of them")
+    parser.add_argument("--out", required=True, help="folder for leaks.tsv, report.json and exclude_<set>.txt")
+    parser.add_argument("--threshold", type=float, default=0.94,
+                        help="thumbnail correlation from which two crops of the same word are one (default 0.94)")
+    parser.add_argument("--sheet", default=None, metavar="PNG",
+                        help="also draw the pairs side by side in this picture, to confirm them by eye")
+    parser.add_argument("--sheet_max", type=int, default=400, help="pairs on the sheet at most (default 400)")
+    return parser.parse_args(argv)
+
+
+def find_leaks(args):
+    """``tools/find_leaks.py``: training crops that are test crops, and an exclusion list per training set."""
+    get_logger()
+    with logging_above_bars():
+        tests = [CropSet.load(path, progress=True) for path in args.test]
+        trains = [CropSet.load(path, progress=True) for path in args.train]
+    names = [s.name for s in trains + tests]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise UserError(f"two sets are both called {repeated[0]!r} (named after their file or folder): give each "
+                        "set a path of its own name, e.g. a link")
+    check = check_sets(trains, tests, threshold=args.threshold)
+    print(check)
+    written = write_reports(check, args.out)
+    if args.sheet:
+        drawn = draw_sheet(check, args.sheet, max_pairs=args.sheet_max)
+        more = f" (the first {drawn} of {len(check.matches)})" if drawn < len(check.matches) else ""
+        written.append(f"{args.sheet}{more}" if drawn else "no sheet: no pair to draw")
+    print("written: " + ", ".join(written))
+    return check
