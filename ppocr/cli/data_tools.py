@@ -157,6 +157,13 @@ def leak_args(argv=None, description=None):
     parser.add_argument("--out", required=True, help="folder for leaks.tsv, report.json and exclude_<set>.txt")
     parser.add_argument("--threshold", type=float, default=0.94,
                         help="thumbnail correlation from which two crops of the same word are one (default 0.94)")
+    parser.add_argument("--recut", type=float, default=None, metavar="CORRELATION",
+                        help="also compare each pair of the same word (4 characters or more) as cut by different "
+                             "boxes, and count it a leak from this registered correlation (e.g. 0.8; off by "
+                             "default: slower, about 3 ms a pair)")
+    parser.add_argument("--whole_scenes", action="store_true",
+                        help="exclude every crop of a scene that has a leak (crops named scene#k, as "
+                             "convert_public_set.py names the words it cuts from scenes)")
     parser.add_argument("--sheet", default=None, metavar="PNG",
                         help="also draw the pairs side by side in this picture, to confirm them by eye")
     parser.add_argument("--sheet_max", type=int, default=400, help="pairs on the sheet at most (default 400)")
@@ -167,14 +174,17 @@ def find_leaks(args):
     """``tools/find_leaks.py``: training crops that are test crops, and an exclusion list per training set."""
     get_logger()
     with logging_above_bars():
-        tests = [CropSet.load(path, progress=True) for path in args.test]
-        trains = [CropSet.load(path, progress=True) for path in args.train]
+        keep = args.recut is not None
+        tests = [CropSet.load(path, keep_grey=keep, progress=True) for path in args.test]
+        trains = [CropSet.load(path, keep_grey=keep, progress=True) for path in args.train]
     names = [s.name for s in trains + tests]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise UserError(f"two sets are both called {repeated[0]!r} (named after their file or folder): give each "
                         "set a path of its own name, e.g. a link")
-    check = check_sets(trains, tests, threshold=args.threshold)
+    with logging_above_bars():
+        check = check_sets(trains, tests, threshold=args.threshold, recut=args.recut, whole_scenes=args.whole_scenes,
+                           progress=True)
     print(check)
     written = write_reports(check, args.out)
     if args.sheet:

@@ -14,12 +14,13 @@ import os
 import cv2
 import numpy as np
 
+from ppocr.synth.leaks import LEAKS
 from ppocr.utils.io import atomic_write_bytes
 
 COLUMNS = ("verdict", "correlation", "train_set", "train_name", "train_label", "test_set", "test_name", "test_label")
 CROP_SIZE = (160, 40)  # width, height of each crop on the sheet
 CAPTION = 16
-COLOURS = {"exact": (0, 0, 200), "near": (0, 0, 200), "different word": (160, 90, 0)}  # BGR: leaks red
+COLOURS = {"exact": (0, 0, 200), "near": (0, 0, 200), "recut": (0, 0, 200), "different word": (160, 90, 0)}  # BGR
 
 
 def write_reports(check, out_dir):
@@ -31,16 +32,20 @@ def write_reports(check, out_dir):
                                               _cell(m.test_label)]) for m in check.matches]
     atomic_write_bytes(paths[0], ("\n".join(rows) + "\n").encode("utf-8"))
     summary = {"threshold": check.threshold, "thumbnail": "grey 32x12, mean removed, unit length",
-               "labels_compared": "alnum36", "test_sets": {t.name: len(t) for t in check.test_sets},
-               "train_sets": {}}
+               "recut": check.recut, "whole_scenes": check.whole_scenes, "labels_compared": "alnum36",
+               "test_sets": {t.name: len(t) for t in check.test_sets}, "train_sets": {}}
     for train in check.train_sets:
         excluded = check.excluded(train)
         name = os.path.join(out_dir, f"exclude_{train.name}.txt")
-        header = (f"# {len(excluded)} crops of {train.name} that are test crops (exact, or near: thumbnail "
-                  f"correlation >= {check.threshold:g} with the same word); one name a line\n")
+        header = (f"# {len(excluded)} crops of {train.name} to leave out: test crops (exact, near: thumbnail "
+                  f"correlation >= {check.threshold:g} with the same word"
+                  + (f", recut: registered correlation >= {check.recut:g}" if check.recut is not None else "")
+                  + ")" + (" and the other crops of their scenes" if check.whole_scenes else "")
+                  + "; one name a line\n")
         atomic_write_bytes(name, (header + "".join(f"{n}\n" for n in excluded)).encode("utf-8"))
         paths.append(name)
-        summary["train_sets"][train.name] = {"crops": len(train), "excluded": len(excluded), **check.counts(train),
+        summary["train_sets"][train.name] = {"crops": len(train), "excluded": len(excluded),
+                                             "leaks": len(check.of(train, LEAKS)), **check.counts(train),
                                              "unreadable": len(train.unreadable),
                                              "exclusion_list": os.path.basename(name)}
     atomic_write_bytes(paths[1], json.dumps(summary, indent=1, ensure_ascii=False).encode("utf-8"))

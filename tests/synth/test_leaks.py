@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from ppocr.errors import UserError
-from ppocr.synth.crop_sets import CropSet, thumbnail
+from ppocr.synth.crop_sets import CropSet, registered_correlation, thumbnail, to_register
 from ppocr.synth.leak_report import CAPTION, CROP_SIZE, draw_sheet, write_reports
 from ppocr.synth.leaks import LeakCheck, find_leaks
 from ppocr.synth.public_sets import convert_public_set, read_name_list
@@ -57,7 +57,7 @@ def test_copies_are_leaks_and_a_look_alike_of_another_word_is_reported_apart(set
     assert found == [("exact", "c.png", "t0.png"), ("near", "b.png", "t1.png"), ("different word", "d.png", "t2.png")]
     assert check.matches[1].score > 0.98 and 0.94 <= check.matches[2].score < 0.99
     assert check.excluded(train) == ["b.png", "c.png"]  # in the set's order; the look-alike stays
-    assert check.counts(train) == {"exact": {"bench_test": 1}, "near": {"bench_test": 1},
+    assert check.counts(train) == {"exact": {"bench_test": 1}, "near": {"bench_test": 1}, "recut": {},
                                    "different word": {"bench_test": 1}}
     assert str(check).splitlines()[1] == ("mine_train (5 crops): 2 leaks (1 exact: bench_test 1; 1 near: bench_test 1)"
                                           "; 1 look-alike of a different word: bench_test 1")
@@ -70,6 +70,63 @@ def test_thumbnails_ignore_brightness_and_contrast_but_not_the_word():
     assert float(thumbnail(grey) @ thumbnail(grey // 2 + 100)) == pytest.approx(1.0, abs=1e-3)
     assert float(thumbnail(grey) @ thumbnail(cv2.cvtColor(word("zebra"), cv2.COLOR_BGR2GRAY))) < 0.8
     assert not thumbnail(np.full((20, 50), 128, dtype=np.uint8)).any()  # a flat crop matches nothing
+
+
+def scene(text, font=cv2.FONT_HERSHEY_DUPLEX, colour=(30, 30, 160)):
+    """A 420x120 photograph-like scene (a smooth gradient) with ``text`` written from (40, 80)."""
+    shade = 170 + 50 * np.linspace(0, 1, 420)[None, :, None] + 30 * np.linspace(0, 1, 120)[:, None, None] * (1, .5, .2)
+    img = np.array(np.broadcast_to(shade, (120, 420, 3)), dtype=np.uint8)
+    cv2.putText(img, text, (40, 80), font, 1.6, colour, 3, cv2.LINE_AA)
+    return img
+
+
+def grey(img):
+    return to_register(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+
+
+def looser_cut(img):
+    """The word of ``scene`` cut again by a larger box, from a photograph taken from further away."""
+    return cv2.resize(img[28:88, 26:274], None, fx=0.8, fy=0.8, interpolation=cv2.INTER_AREA)
+
+
+def test_registered_correlation_sees_one_word_cut_by_two_boxes():
+    tight = scene("HARWICH")[33:83, 36:269]
+    again = registered_correlation(grey(tight), grey(looser_cut(scene("HARWICH"))))
+    other_font = registered_correlation(grey(tight), grey(scene("HARWICH", cv2.FONT_HERSHEY_SCRIPT_SIMPLEX)[33:83, 36:269]))
+    assert again > 0.95 and other_font < 0.9
+    assert float(thumbnail(cv2.cvtColor(tight, cv2.COLOR_BGR2GRAY)) @ thumbnail(
+        cv2.cvtColor(looser_cut(scene("HARWICH")), cv2.COLOR_BGR2GRAY))) < 0.8  # the thumbnails miss it
+    assert registered_correlation(grey(tight), grey(cv2.rotate(tight, cv2.ROTATE_90_CLOCKWISE))) == -1.0
+
+
+def test_recut_words_and_their_scenes_are_leaks(tmp_path):
+    """Training words cut from scenes (names scene#k): one is in the test set cut by another box."""
+    (tmp_path / "img").mkdir()
+    first = scene("HARWICH")
+    cv2.putText(first, "the", (300, 110), cv2.FONT_HERSHEY_DUPLEX, 0.6, (30, 30, 160), 1, cv2.LINE_AA)
+    cv2.imwrite(str(tmp_path / "img" / "s1.png"), first)
+    cv2.imwrite(str(tmp_path / "img" / "s2.png"), scene("zebra"))
+    (tmp_path / "train.xml").write_text(
+        "<tagset><image><imageName>img/s1.png</imageName><taggedRectangles>"
+        '<taggedRectangle x="36" y="33" width="233" height="50"><tag>HARWICH</tag></taggedRectangle>'
+        '<taggedRectangle x="296" y="96" width="40" height="18"><tag>the</tag></taggedRectangle>'
+        "</taggedRectangles></image><image><imageName>img/s2.png</imageName><taggedRectangles>"
+        '<taggedRectangle x="36" y="33" width="150" height="50"><tag>zebra</tag></taggedRectangle>'
+        "</taggedRectangles></image></tagset>")
+    convert_public_set("svt", str(tmp_path / "train.xml"), str(tmp_path / "words"))
+    test = write_list(tmp_path / "test", "bench_test.txt", [("t0.png", "Harwich", looser_cut(scene("HARWICH"))),
+                                                            ("t1.png", "market", word("market")),
+                                                            ("t2.png", "the", first[94:116, 293:340])])
+    train, bench = CropSet.load(str(tmp_path / "words"), keep_grey=True), CropSet.load(test, keep_grey=True)
+    assert find_leaks([train], [bench]).matches == []  # the thumbnails alone miss it
+    check = find_leaks([train], [bench], recut=0.9, whole_scenes=True)
+    # "the" is in the test set too, but words under four characters are not compared as re-cuts
+    assert [(m.verdict, m.train_name, m.test_name) for m in check.matches] == [("recut", "img/s1.png#0", "t0.png")]
+    assert check.excluded(train) == ["img/s1.png#0", "img/s1.png#1"]  # the scene's other word goes too
+    assert "words (3 crops): 1 leak (1 recut: bench_test 1), 1 more crops of their scenes" in str(check)
+    assert find_leaks([train], [bench], recut=0.9).excluded(train) == ["img/s1.png#0"]
+    with pytest.raises(UserError, match="keep_grey=True"):
+        find_leaks([CropSet.load(str(tmp_path / "words"))], [bench], recut=0.9)
 
 
 def test_the_exclusion_list_keeps_the_leaks_out_of_a_converted_lmdb(sets, tmp_path):
@@ -104,7 +161,7 @@ def test_an_lmdb_without_names_names_its_crops_by_index(tmp_path):
         txn.put(b"num-samples", b"2")
     env.close()
     crops = CropSet.load(str(tmp_path / "plain"))
-    assert crops.names == [f"{tmp_path / 'plain'}#1"] and crops.unreadable == [(f"{tmp_path / 'plain'}#2",
+    assert crops.names == [f"{tmp_path / 'plain'}@1"] and crops.unreadable == [(f"{tmp_path / 'plain'}@2",
                                                                                  "image not readable")]
     assert crops.image(0).shape == (40, 160, 3)
 
@@ -151,10 +208,11 @@ def test_ten_thousand_by_ten_thousand_crops_in_seconds():
 
 def test_the_tool_writes_the_reports_and_the_sheet(sets, tmp_path):
     out = subprocess.run([sys.executable, os.path.join(REPO, "tools", "find_leaks.py"), "--train", sets[0],
-                          "--test", sets[1], "--out", str(tmp_path / "leaks"), "--sheet", str(tmp_path / "pairs.png")],
-                         capture_output=True, text=True, check=False)
+                          "--test", sets[1], "--out", str(tmp_path / "leaks"), "--sheet", str(tmp_path / "pairs.png"),
+                          "--recut", "0.9", "--whole_scenes"], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
-    assert "mine_train (5 crops): 2 leaks (1 exact: bench_test 1; 1 near: bench_test 1)" in out.stdout
+    assert "near: thumbnail correlation >= 0.94, recut: registered correlation >= 0.9;" in out.stdout
+    assert "mine_train (5 crops): 2 leaks (1 exact: bench_test 1; 1 near: bench_test 1), 0 more crops" in out.stdout
     assert (tmp_path / "pairs.png").is_file() and (tmp_path / "leaks" / "exclude_mine_train.txt").is_file()
     same = subprocess.run([sys.executable, os.path.join(REPO, "tools", "find_leaks.py"), "--train", sets[0],
                            "--test", sets[0], "--out", str(tmp_path / "x")], capture_output=True, text=True, check=False)
