@@ -159,8 +159,8 @@ def leak_args(argv=None, description=None):
                         help="thumbnail correlation from which two crops of the same word are one (default 0.94)")
     parser.add_argument("--recut", type=float, default=None, metavar="CORRELATION",
                         help="also compare each pair of the same word (4 characters or more) as cut by different "
-                             "boxes, and count it a leak from this registered correlation (e.g. 0.8; off by "
-                             "default: slower, about 3 ms a pair)")
+                             "boxes, and count it a leak from this registered correlation (e.g. 0.85; off by "
+                             "default: slower, about 6 ms a pair)")
     parser.add_argument("--whole_scenes", action="store_true",
                         help="exclude every crop of a scene that has a leak (crops named scene#k, as "
                              "convert_public_set.py names the words it cuts from scenes)")
