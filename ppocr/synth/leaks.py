@@ -92,10 +92,10 @@ class LeakCheck:
         return out
 
     def __str__(self):
-        tests = ", ".join(f"{t.name} {len(t)}" for t in self.test_sets)
-        rule = f"near: thumbnail correlation >= {self.threshold:g}"
-        rule += f", recut: registered correlation >= {self.recut:g}" if self.recut is not None else ""
-        lines = [f"against {tests}; {rule}; with the same alnum36 word"]
+        tests = ", ".join(f"{t.name} ({len(t)})" for t in self.test_sets)
+        rule = f"thumbnail correlation >= {self.threshold:g} (near)"
+        rule += f" or registered correlation >= {self.recut:g} (recut)" if self.recut is not None else ""
+        lines = [f"test sets: {tests}; leaks: the same pixels (exact), or the same alnum36 word at {rule}"]
         for train in self.train_sets:
             counts, leaks = self.counts(train), len(self.of(train, LEAKS))
             per_set = {v: ", ".join(f"{t} {n}" for t, n in counts[v].items()) for v in VERDICTS}
