@@ -48,10 +48,12 @@ def registered_correlation(a, b):
     """How well two crops (``to_register`` forms) show one word cut by different boxes: the inner
     part of one (its margins, where boxes differ most, trimmed), scaled by a few factors, slid over
     the other; the best normalised cross-correlation of the two ways round, in [-1, 1]. Crops whose
-    widths (at one height) differ by more than ``REGISTER_ASPECT`` are not two cuts of one word (a
-    word written downwards beside one written across): -1."""
+    widths (at one height) differ by more than ``REGISTER_ASPECT`` are not two cuts of one word, and
+    a crop narrower than it is high holds a word written downwards, whose few columns at this
+    height match anything: -1."""
     best = -1.0
-    if max(a.shape[1] / b.shape[1], b.shape[1] / a.shape[1]) > REGISTER_ASPECT:
+    if max(a.shape[1] / b.shape[1], b.shape[1] / a.shape[1]) > REGISTER_ASPECT or \
+            min(a.shape[1], b.shape[1]) < REGISTER_HEIGHT:
         return best
     for fixed, moving in ((a, b), (b, a)):
         pad = round(0.4 * REGISTER_HEIGHT)
