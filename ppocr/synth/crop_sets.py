@@ -27,7 +27,7 @@ REGISTER_HEIGHT = 32  # the height crops are compared at when their boxes may di
 # text heights of two cuts of one word differ by a box's margins: up to a quarter either way, in steps
 # of 4.6 % (at 32 pixels a stroke is 2-3 pixels wide: a coarser step misses the match)
 REGISTER_SCALES = tuple(float(s) for s in np.geomspace(0.8, 1.25, 11))
-REGISTER_ASPECT = 2.0  # margins change a box's width, not by half
+REGISTER_ASPECT = 2.0  # two boxes around one word differ in width by their margins, not twice over
 
 
 def thumbnail(grey):
