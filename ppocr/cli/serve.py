@@ -111,8 +111,9 @@ def main(argv=None):
 
     options = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="info",
                    timeout_graceful_shutdown=30)
-    logger.info("%d worker(s), %d compute threads each; OpenAPI page: http://%s:%d/docs (its scripts come from a "
-                "CDN: offline, read /openapi.json)", args.workers, settings.cpu_threads, args.host, args.port)
+    logger.info("%d worker(s), %d compute threads each; a page to try the model: http://%s:%d/ ; OpenAPI page: "
+                "/docs (its scripts come from a CDN: offline, read /openapi.json)", args.workers, settings.cpu_threads,
+                args.host, args.port)
     if args.workers == 1:
         uvicorn.run(service.create_app(settings), **options)
         return
