@@ -60,6 +60,7 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None, o
     for key in output_folders:
         check_output_folder(getattr(settings, key), f"Global.{key}")
     world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
+    get_logger(rank=int(os.environ.get("PADDLE_TRAINER_ID", "0")))  # the device's warning in this format
     device = select_device(settings.device_name)
     if world > 1 and not dist.is_initialized():
         dist.init_parallel_env()

@@ -145,8 +145,9 @@ def main(argv=None):
     disable_paddle_signal_handler()  # before uvicorn installs its SIGTERM handler (see its docstring)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # what uvicorn re-raises after its graceful stop (see above)
 
+    # log_config=None: uvicorn's lines reach the root logger, in the toolkit's format (ppocr/utils/logging.py)
     options = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="info",
-                   timeout_graceful_shutdown=30)
+                   timeout_graceful_shutdown=30, log_config=None)
     logger.info("%d worker(s), %d compute threads each; a page to try the model: http://%s:%d/ ; OpenAPI page: "
                 "/docs (its scripts come from a CDN: offline, read /openapi.json)", args.workers, settings.cpu_threads,
                 args.host, args.port)
