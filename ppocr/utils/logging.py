@@ -1,9 +1,9 @@
 """Logging: rank 0 writes INFO to the console (and a file); other ranks only warnings and errors.
 
 One format for every line: the records of other libraries (uvicorn, python-multipart, Paddle) reach
-the root logger, whose console handler is given the same format (on stderr, warnings and up, and
-what a library's own logger lets through, such as uvicorn's start and stop lines); Paddle had put
-a handler of its own format there (``paddle/distributed/utils/log_utils.py``), which is replaced.
+the root logger, whose console handler (on stderr) is given the same format, Paddle's noise left out
+(``paddle_noise.LogNoise``); Paddle had put a handler of its own format there
+(``paddle/distributed/utils/log_utils.py``), which is replaced.
 """
 import logging
 import os
@@ -49,8 +49,7 @@ def _adopt_root_logger(formatter):
     console = logging.StreamHandler(stream=sys.stderr)
     console.setFormatter(formatter)
     console.addFilter(LogNoise())
-    root.addHandler(console)
-    root.setLevel(logging.WARNING)  # a library's INFO is not for the user; its logger may say otherwise
+    root.addHandler(console)  # the root's level stays as it is: what reached the console still does
 
 
 class _AllRanksOnly(logging.Filter):

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 from data_helpers import make_config, word_png
@@ -84,6 +86,7 @@ def test_missing_image_and_malformed_line(tmp_path):
 
 
 def test_bad_lines_are_named_with_file_and_line_and_usable_samples_counted(two_label_files, caplog):
+    caplog.set_level(logging.INFO, logger="ppocr")
     root, _, _ = two_label_files
     labels = root / "bad.txt"
     lines = ["img/0.png\tgood", "img/1.png no tab", "img/9.png\tgone", "", "img/2.png\tcafé", "img/3.png\t" + "x" * 26,

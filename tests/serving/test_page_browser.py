@@ -84,7 +84,9 @@ def test_chosen_images_show_the_pipelines_readings_and_rectified_pictures(page):
     for row in rows:
         text, score = expected[row["name"]]
         assert (row["text"], row["shown"]) == (text, text), row
-        assert row["score"] == pytest.approx(score, abs=1e-3) and row["score_shown"] == f"score {score:.3f}", row
+        # the page shows the service's score to 3 decimals; the service batches images otherwise than one call
+        # here, which moves a score in its last digits only
+        assert row["score"] == pytest.approx(score, abs=1e-3) and row["score_shown"] == f"score {row['score']:.3f}", row
         assert row["rectified"] > 0, f"no rectified picture for {row['name']}"
     # offline: every resource the page loaded came from the service itself
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
