@@ -224,6 +224,44 @@ def eval_failures():
     print(os.path.join(IMGS, "eval_failures.png"))
 
 
+def serving_page():
+    """tools/serve.py's page in headless Chromium (tests/browser.py) with the bundled samples chosen."""
+    import subprocess
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser import chromium, missing
+    from tests.serving import free_port, stop_server, wait_until_healthy
+
+    if missing():
+        raise SystemExit(f"serving_page: {missing()}")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "serve.log")
+        with open(log, "wb") as out:
+            # the folder as a user names it, so the page shows no path of this machine
+            proc = subprocess.Popen([sys.executable, "tools/serve.py", "--port", str(port), "--rec_model_dir",
+                                     "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"], cwd=REPO, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            from pathlib import Path
+
+            wait_until_healthy(proc, port, Path(log))
+            with chromium() as browser:
+                browser.set_window_size(900, 1000)
+                browser.get(f"http://127.0.0.1:{port}/")
+                paths = [p for p, _ in _samples()][:3]
+                browser.find_element(By.ID, "files").send_keys("\n".join(paths))
+                WebDriverWait(browser, 300, poll_frequency=0.5).until(lambda b: b.execute_script(
+                    "return document.querySelectorAll('.result[data-state=done]').length") == len(paths))
+                path = os.path.join(IMGS, "serving_page.png")
+                browser.save_screenshot(path)
+                print(f"{path}: {os.path.getsize(path) // 1024} KB")
+        finally:
+            stop_server(proc)
+
+
 def train_curves(train_log):
     """The curves of the shipped model's training run, from its train_log.jsonl."""
     from ppocr.utils.plot_curves import plot_curves
@@ -231,7 +269,8 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, lmdb_inputs, rectify, readings, ctc_probs, eval_failures)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, lmdb_inputs, rectify, readings, ctc_probs, eval_failures,
+                                     serving_page)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

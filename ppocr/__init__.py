@@ -5,6 +5,8 @@ any model code.
 """
 import importlib
 
+from ppocr.utils.paddle_noise import hold_back_warnings
+
 _PUBLIC = {
     "build_model": "ppocr.training.components",
     "load_config": "ppocr.config",
@@ -14,6 +16,7 @@ _PUBLIC = {
 }
 __all__ = sorted(_PUBLIC)
 __version__ = "0.1.0"
+hold_back_warnings()  # two of Paddle's warnings that say nothing to a user (ppocr/utils/paddle_noise.py)
 
 
 def __getattr__(name):

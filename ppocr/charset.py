@@ -38,7 +38,8 @@ class UnusableLabel(ValueError):
 
 
 def read_dict(path, use_space_char=False):
-    """Characters of a dictionary file (one per line); a missing file is a UserError."""
+    """Characters of a dictionary file (one per line, empty lines left out); a missing file, or a
+    character on two lines, is a UserError."""
     if not os.path.isfile(path) and not os.path.isabs(path):
         # configs name dictionaries relative to the project, e.g. ./ppocr/utils/dict/spin_dict.txt
         project_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,8 +51,16 @@ def read_dict(path, use_space_char=False):
             "character per line (e.g. ppocr/utils/dict/spin_dict.txt, relative to the project)"
         )
     with open(path, "rb") as f:
-        chars = [line.decode("utf-8").rstrip("\r\n") for line in f]
-    chars = [c for c in chars if c != ""]
+        lines = [line.decode("utf-8").rstrip("\r\n") for line in f]
+    first_line = {}
+    for number, char in enumerate(lines, start=1):
+        if char in first_line:
+            # the reference maps both lines to the class of the last one: one class is never predicted
+            raise UserError(f"character dictionary {path!r} repeats {char!r}: line {number} is also line "
+                            f"{first_line[char]}; each character must be on one line only: remove line {number}")
+        if char:
+            first_line[char] = number
+    chars = list(first_line)
     if use_space_char and " " not in chars:
         chars.append(" ")
     if not chars:

@@ -43,6 +43,15 @@ def test_missing_dictionary_is_a_user_error(tmp_path):
         AttnCharset(character_dict_path=str(tmp_path / "none.txt"))
 
 
+def test_a_character_on_two_lines_is_refused_naming_it_and_both_lines(tmp_path):
+    d = tmp_path / "d.txt"
+    d.write_text("a\nb\n\nc\na\nd\n")  # the empty line 3 counts in the numbering, as an editor shows it
+    with pytest.raises(UserError, match=r"repeats 'a': line 5 is also line 1.*remove line 5"):
+        CTCCharset(character_dict_path=str(d))
+    d.write_text("a\nb\n\n")
+    assert CTCCharset(character_dict_path=str(d)).characters == ["a", "b"]  # empty lines are no repeats
+
+
 SPIN_DICT = "ppocr/utils/dict/spin_dict.txt"
 
 

@@ -2,7 +2,7 @@
 data commands print what the page shows; each whole config it shows loads with the project's
 config loader, passes the config check, builds its datasets (of the sizes the page gives, ratio_list
 included), its charset and model (the head sized by the dictionary) and loads the weights it names;
-the label-file config trains two steps on the page's generated words."""
+the label-file recipe (train, evaluate, export) runs exactly as printed on the page's generated words."""
 import re
 
 import numpy as np
@@ -18,8 +18,8 @@ from ppocr.data.lmdb_dataset import read_num_samples
 from ppocr.errors import UserError
 from ppocr.settings import GlobalSettings
 from ppocr.training.checkpoint import load_weights
-from tests.doc_blocks import (clone_view, console_examples, input_files, python_examples, read_page, run_command,
-                              run_python, same_output, write_input_files)
+from tests.doc_blocks import (clone_view, code_blocks, console_examples, input_files, python_examples, read_page,
+                              run_command, run_python, same_output, write_input_files)
 
 PAGE = "doc/training_own_data.md"
 TEXT = read_page(PAGE)
@@ -103,17 +103,23 @@ def test_the_cased_config_loads_the_shipped_weights_but_its_classifier(view, mon
     assert sorted(set(model.state_dict()) - set(loaded)) == ["head.fc.bias", "head.fc.weight"]
 
 
-def test_the_label_file_config_trains(view, monkeypatch):
-    from ppocr.cli.program import setup
-    from ppocr.training.trainer import Trainer
+def recipe_commands(text):
+    """The commands of the page's bash block that trains the label-file config, each as printed
+    (a trailing backslash joins the next line, as a shell does)."""
+    (block,) = [b for b in code_blocks(text, "bash") if "tools/train.py -c my_configs/starnet_own_labels.yml" in b]
+    return [line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip()]
 
+
+def test_the_label_file_recipe_runs_as_printed(view):
     root, _ran = view
-    monkeypatch.chdir(root)
-    config, _ = setup(["-c", "my_configs/starnet_own_labels.yml", "-o", "Global.epoch_num=1",
-                       "Train.loader.batch_size_per_card=24", "Train.loader.num_workers=0",
-                       "Eval.loader.num_workers=0", "Global.eval_batch_step=[0,2]", "Global.print_batch_step=1"],
-                      "training_own_data")
-    states = Trainer(config).train()
+    commands = recipe_commands(TEXT)
+    assert [c.split()[1] for c in commands] == ["tools/train.py", "tools/eval.py", "tools/export_model.py"]
+    printed = {}
+    for command in commands:
+        status, printed[command] = run_command(command, root, timeout=900)
+        assert status == 0, f"{command}\n{printed[command][-3000:]}"
     own_val = label_count(root / "train_data/my_words/val/labels.txt")
-    assert states["global_step"] == 2 and states["best_model_dict"]["samples"] == own_val
-    assert (root / "output/rec/starnet_own_labels/latest.pdparams").is_file()
+    train_log = printed[commands[0]]
+    assert "global_step: 30," in train_log and "evaluating the last step" in train_log
+    assert f"samples: {own_val}" in printed[commands[1]]
+    assert (root / "inference/starnet_own_labels/inference.onnx").is_file()

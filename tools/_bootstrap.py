@@ -2,20 +2,17 @@
 ``ppocr`` without installing it, and gives the tool every core it may use (before Paddle loads and
 pins itself to one thread; ``OMP_NUM_THREADS`` overrides) and, on AMD processors, MKL's fast
 kernels (ppocr/utils/cpu.py; ``MKL_DEBUG_CPU_TYPE`` overrides), without Paddle's banner about the
-thread count (ppocr/utils/paddle_banner.py). Each tool does
+thread count (ppocr/utils/paddle_banner.py) and Paddle's other noise (ppocr/utils/paddle_noise.py, at
+``import ppocr``). Each tool does
 ``import _bootstrap  # noqa: F401``: the folder of the script being run is on ``sys.path``, the
 package ``tools`` is not.
 """
 import os
 import sys
-import warnings
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
-
-# paddle warns on import about a missing ccache (only relevant when compiling custom ops)
-warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
 
 from ppocr.utils.cpu import prefer_fast_mkl, use_all_cores  # noqa: E402
 from ppocr.utils.paddle_banner import hide_paddle_banner  # noqa: E402

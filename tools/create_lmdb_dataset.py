@@ -1,6 +1,6 @@
 """Convert a folder of word images plus a label file (SimpleDataSet format) into an LMDB.
 
-    python tools/create_lmdb_dataset.py --label_file train_data/words/labels.txt \
+    python tools/create_lmdb_dataset.py --label_file train_data/words/labels.txt \\
         --out train_data/words_lmdb/training/words
     python tools/create_lmdb_dataset.py --label_file lists/val.txt --data_dir images/ --out train_data/val_lmdb
 

@@ -1,6 +1,6 @@
 """Recognise the text of word images with trained (dygraph) weights.
 
-    python tools/infer_rec.py -c configs/rec/rec_r34_vd_tps_bilstm_ctc.yml \
+    python tools/infer_rec.py -c configs/rec/rec_r34_vd_tps_bilstm_ctc.yml \\
         -o Global.pretrained_model=output/rec/r34/best_accuracy Global.infer_img=doc/imgs_words_en/
 
 Prints ``infer_img: PATH`` and ``result: TEXT<TAB>SCORE`` per image and writes

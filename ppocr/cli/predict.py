@@ -7,6 +7,7 @@ from ppocr.charset import read_dict
 from ppocr.cli.program import OneLineParser
 from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
+from ppocr.inference.image_input import MAX_IMAGE_PIXELS
 from ppocr.inference.pipeline import Skipped
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.utils.cpu import default_cpu_threads
@@ -75,6 +76,8 @@ def build_parser():
     p.add_argument("--use_onnx", type=checked_bool, default=False,
                    help="run inference.onnx with onnxruntime (export with --onnx); default: Paddle inference")
     p.add_argument("--benchmark", type=checked_bool, default=False, help="print per-stage timings")
+    p.add_argument("--max_image_pixels", type=int, default=MAX_IMAGE_PIXELS,
+                   help="skip an image of more pixels, width x height, read from its header (0: no limit)")
     return p
 
 
@@ -117,6 +120,8 @@ def main(argv=None):
         raise UserError(f"--rec_batch_num={args.rec_batch_num}: expected a positive integer")
     if args.cpu_threads is not None and args.cpu_threads < 1:
         raise UserError(f"--cpu_threads={args.cpu_threads}: expected a positive integer")
+    if args.max_image_pixels < 0:
+        raise UserError(f"--max_image_pixels={args.max_image_pixels}: expected a number of pixels, or 0 for no limit")
     if os.path.isfile(args.rec_model_dir):
         raise UserError(f"--rec_model_dir={args.rec_model_dir!r} is a file: pass the folder that holds it "
                         "and inference.yml (what tools/export_model.py wrote)")
@@ -124,7 +129,7 @@ def main(argv=None):
     backend = "onnxruntime" if args.use_onnx else "paddle"
     recognizer = TextRecognizer(args.rec_model_dir, backend=backend, use_gpu=args.use_gpu,
                                 enable_mkldnn=args.enable_mkldnn, cpu_threads=args.cpu_threads or default_cpu_threads(),
-                                batch_size=args.rec_batch_num)
+                                batch_size=args.rec_batch_num, max_image_pixels=args.max_image_pixels or None)
     check_flags(args, recognizer)
     paths = list_images(args.image_dir)
     results = []

@@ -36,11 +36,13 @@ def config_parser(description, extra_args=None):
     return parser
 
 
-def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
+def setup(argv, description, log_name=None, extra_args=None, config_copy=None, output_folders=()):
     """Parse the command line and return ``(config, args)`` with logging and the device ready.
 
     ``config_copy(config)`` names the file the merged config is written to (the tool's output
     folder; None: nowhere, e.g. training writes its own ``config.yml``); ``--show_config`` prints it.
+    ``output_folders``: the Global keys naming the folders the tool writes into, checked before any
+    work (``check_output_folder``).
     """
     # Paddle loads here, not at import: the data tools (gen_synth_data, create_lmdb_dataset) and
     # their spawned workers share ``run`` and never need it (0.5 GB and 2-3 s per worker)
@@ -55,7 +57,10 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
     config = check_config(merge_config(args.config, overrides, notices))
     config["Global"] = config.get("Global") or {}
     settings = GlobalSettings.of(config)
+    for key in output_folders:
+        check_output_folder(getattr(settings, key), f"Global.{key}")
     world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
+    get_logger(rank=int(os.environ.get("PADDLE_TRAINER_ID", "0")))  # the device's warning in this format
     device = select_device(settings.device_name)
     if world > 1 and not dist.is_initialized():
         dist.init_parallel_env()
@@ -74,6 +79,20 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
         logger.info("device: %s, processes: %d, compute threads per process: %s", device, dist.get_world_size(),
                     os.environ.get("OMP_NUM_THREADS", "1"))
     return config, args
+
+
+def check_output_folder(path, key):
+    """A one-line UserError naming ``key`` when the folder ``path`` cannot be made: it, or a folder
+    above it, is a file (checked before any work, where ``os.makedirs`` would raise halfway)."""
+    if not path:
+        return
+    part = os.path.abspath(path)
+    while not os.path.exists(part):
+        part = os.path.dirname(part)
+    if not os.path.isdir(part):
+        where = "is a file" if part == os.path.abspath(path) else f"is inside {part!r}, which is a file"
+        raise UserError(f"{key}={path!r} {where}, not a folder: name a folder to write into (new or existing), "
+                        f"e.g. -o {key}=./output/NAME/")
 
 
 def config_beside_results(config):

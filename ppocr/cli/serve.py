@@ -15,10 +15,12 @@ spawned processes must. Its supervisor stops them on a signal and returns: ``mai
 that signal, so the tool ends the same way.
 """
 import dataclasses
+import errno
 import json
 import logging
 import os
 import signal
+import socket
 
 from ppocr.cli.crash_guard import CHILD_FLAG
 from ppocr.cli.predict import str2bool
@@ -57,7 +59,9 @@ def build_parser():
 
 def settings_from(args):
     """Checked flags -> ServiceSettings (a one-line UserError names a wrong value)."""
-    for name in ("port", "workers", "rec_batch_num", "max_body_bytes", "max_image_pixels", "max_batch_images",
+    if not 1 <= args.port <= 65535:
+        raise UserError(f"--port={args.port}: expected a port number from 1 to 65535 (e.g. --port 8868)")
+    for name in ("workers", "rec_batch_num", "max_body_bytes", "max_image_pixels", "max_batch_images",
                  "max_pending_images"):
         if getattr(args, name) < 1:
             raise UserError(f"--{name}={getattr(args, name)}: expected a positive integer")
@@ -67,6 +71,8 @@ def settings_from(args):
         raise UserError(f"--batch_window_ms={args.batch_window_ms}: expected 0 to 1000 milliseconds")
     if not os.path.isdir(args.rec_model_dir):
         raise UserError(f"--rec_model_dir={args.rec_model_dir!r} is not a folder: pass what tools/export_model.py wrote")
+    check_model_folder(args.rec_model_dir, None if args.backend == "auto" else args.backend)
+    check_address_free(args.host, args.port)
     threads = args.cpu_threads or max(1, default_cpu_threads() // args.workers)
     return service_module().ServiceSettings(
         rec_model_dir=os.path.abspath(args.rec_model_dir), backend=None if args.backend == "auto" else args.backend,
@@ -74,6 +80,36 @@ def settings_from(args):
         max_body_bytes=args.max_body_bytes, max_image_pixels=args.max_image_pixels,
         max_batch_images=args.max_batch_images, max_pending_images=args.max_pending_images,
         batch_window_ms=args.batch_window_ms, decode_threads=min(4, available_cores()))
+
+
+def check_model_folder(model_dir, backend):
+    """The checks the service would make at its startup, made before uvicorn starts: a folder that
+    is no exported model is one line, not a failed startup's traceback."""
+    from ppocr.export.model_folder import paddle_files, read_model_info
+    from ppocr.inference.backends import PaddleBackend, choose_backend
+
+    read_model_info(model_dir)
+    if choose_backend(model_dir, backend) == PaddleBackend.name:
+        paddle_files(model_dir)
+
+
+def check_address_free(host, port):
+    """A one-line UserError when ``host:port`` cannot be listened on (a port in use, an address not
+    of this machine); bound as uvicorn binds (SO_REUSEADDR), then released at once."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise UserError(f"--host={host}: not an address of this machine ({e.strerror}): e.g. --host 127.0.0.1") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise UserError(f"--port={port}: {host}:{port} is in use by another program: stop it, or pick "
+                                "another port (--port 8869)") from None
+            raise UserError(f"--host={host} --port={port}: cannot listen there ({e.strerror})") from None
 
 
 def service_module():
@@ -109,10 +145,12 @@ def main(argv=None):
     disable_paddle_signal_handler()  # before uvicorn installs its SIGTERM handler (see its docstring)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # what uvicorn re-raises after its graceful stop (see above)
 
+    # log_config=None: uvicorn's lines reach the root logger, in the toolkit's format (ppocr/utils/logging.py)
     options = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="info",
-                   timeout_graceful_shutdown=30)
-    logger.info("%d worker(s), %d compute threads each; OpenAPI page: http://%s:%d/docs (its scripts come from a "
-                "CDN: offline, read /openapi.json)", args.workers, settings.cpu_threads, args.host, args.port)
+                   timeout_graceful_shutdown=30, log_config=None)
+    logger.info("%d worker(s), %d compute threads each; a page to try the model: http://%s:%d/ ; OpenAPI page: "
+                "/docs (its scripts come from a CDN: offline, read /openapi.json)", args.workers, settings.cpu_threads,
+                args.host, args.port)
     if args.workers == 1:
         uvicorn.run(service.create_app(settings), **options)
         return

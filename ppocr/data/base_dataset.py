@@ -21,8 +21,8 @@ class RecDataSet(Dataset):
     (encoded bytes), raising SkipSample; the label comes first so an unusable image keeps its text).
 
     ``__getitem__`` returns the pipeline's dict (ordered as KeepKeys) plus ``text`` (the raw label)
-    and ``valid``. An unusable sample is, in Train mode, ``{'skip': reason}`` (the collate drops
-    and counts it); in any other mode a zero placeholder with ``valid=False`` and ``skip`` set, so
+    and ``valid``. An unusable sample is, in Train mode, ``{'skip': reason, 'example': its label or
+    what was wrong}`` (the collate drops and counts it); in any other mode a zero placeholder with ``valid=False`` and ``skip`` set, so
     evaluation scores it as wrong instead of dropping it or reading another sample. Outside Train
     mode a label the charset cannot encode (empty, too long, unknown characters) keeps its image:
     label ids are zero placeholders, ``valid`` stays True and ``label_issue`` gives the reason, so
@@ -94,8 +94,8 @@ class RecDataSet(Dataset):
                     label_issue = e.reason
         except SkipSample as e:
             logger.debug("%s sample %d unusable: %s", self.mode, idx, e)
-            if self.is_train:
-                return {"skip": e.reason}
+            if self.is_train:  # the label (or what was wrong) goes along, as an example of the reason
+                return {"skip": e.reason, "example": str(e.detail if e.detail is not None else sample.get("label", ""))}
             out = self._placeholder_fields()
             out.update(text=sample.get("label", ""), valid=False, skip=e.reason)
             return out

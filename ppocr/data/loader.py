@@ -30,13 +30,14 @@ from ppocr.errors import UserError
 from ppocr.registry import DATASETS
 
 logger = logging.getLogger("ppocr")
-META_KEYS = ("text", "valid", "skip", "label_issue")
+META_KEYS = ("text", "valid", "skip", "label_issue", "example")
 
 
 def collate(samples):
     """Samples -> one batch dict: arrays stacked, ``text`` a list of str, ``valid`` a bool array,
     ``skipped`` {reason: count} of the unusable samples (dropped ones in training, stand-ins
-    with ``valid=False`` in evaluation).
+    with ``valid=False`` in evaluation), and in training ``skip_examples`` {reason: the first
+    dropped sample's label or detail} (present only when a sample was dropped).
 
     In evaluation, ``label_issues`` {reason: count} (present only when non-empty) counts the
     samples whose label the charset could not encode; they are scored against their text.
@@ -46,10 +47,11 @@ def collate(samples):
     or with an empty one, so this one-element array carries it. Check ``len(batch['text'])``.
     """
     skipped = collections.Counter()
-    kept = []
+    kept, examples = [], {}
     for sample in samples:
         if "valid" not in sample:  # a training sample dropped by the dataset
             skipped[sample["skip"]] += 1
+            examples.setdefault(sample["skip"], sample.get("example", ""))
             continue
         if not sample["valid"]:
             skipped[sample["skip"]] += 1
@@ -62,6 +64,8 @@ def collate(samples):
     batch["text"] = [s["text"] for s in kept]
     batch["valid"] = np.array([bool(s["valid"]) for s in kept], dtype=bool) if kept else []
     batch["skipped"] = dict(skipped)
+    if examples:
+        batch["skip_examples"] = examples
     label_issues = collections.Counter(s["label_issue"] for s in kept if s.get("label_issue"))
     if label_issues:
         batch["label_issues"] = dict(label_issues)

@@ -49,21 +49,26 @@ class Preprocessor:
 
 
 def list_images(path):
-    """``path`` itself if a file, else the image files of the folder (sorted); other files of the
-    folder are reported and left out. No image at all is a UserError."""
+    """``path`` itself if a file, else the image files of the folder (sorted); other files and the
+    sub-folders of the folder are reported and left out. No image at all is a UserError."""
     if not path:
         raise UserError("no input image given: set Global.infer_img / --image_dir to an image file or a folder")
     if os.path.isfile(path):
         return [path]
     if not os.path.isdir(path):
         raise UserError(f"{path!r} is neither an image file nor a folder: check the path")
-    images, others = [], []
+    images, others, folders = [], [], []
     for name in sorted(os.listdir(path)):
         full = os.path.join(path, name)
         if os.path.isfile(full):
             (images if name.lower().endswith(IMAGE_EXTENSIONS) else others).append(full)
+        elif os.path.isdir(full):
+            folders.append(full)
     if others:
         logger.warning("skipping %d files that are not images: %s", len(others), ", ".join(others[:5]))
+    if folders:
+        logger.warning("skipping %d sub-folders (only the folder's own images are read; name a sub-folder to read "
+                       "its images): %s", len(folders), ", ".join(folders[:5]))
     if not images:
         raise UserError(f"folder {path!r} holds no images (looked for {', '.join(IMAGE_EXTENSIONS)})")
     return images

@@ -9,12 +9,14 @@ import os
 
 import numpy as np
 
+from ppocr.charset import UnusableLabel
 from ppocr.data.base_dataset import RecDataSet, set_names
 from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
 from ppocr.registry import DATASETS
 
 logger = logging.getLogger("ppocr")
+SHOWN_BAD_LINES = 5  # the first few bad lines are named when the dataset is built; all are counted
 
 
 def line_spans(raw):
@@ -29,6 +31,34 @@ def line_spans(raw):
     ends = ends - has_cr
     keep = ends > starts
     return starts[keep], ends[keep]
+
+
+def bad_lines(raw, starts, delimiter, data_dir, charset=None):
+    """[(line number, why)] of the lines of ``raw`` starting at ``starts`` that cannot be used: not
+    UTF-8, no delimiter, no image file, or (with ``charset``) a label it cannot encode. Read from the
+    label file and the file listing only (no image is decoded), so it is cheap when the set is built."""
+    newlines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
+    numbers = np.searchsorted(newlines, starts) + 1
+    bad = []
+    for number, start in zip(numbers.tolist(), starts.tolist()):
+        end = raw.find(b"\n", start)
+        line = raw[start : end if end >= 0 else len(raw)].rstrip(b"\r")
+        name, sep, label = line.partition(delimiter)
+        try:
+            name, label = name.decode("utf-8"), label.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append((number, "label line is not UTF-8"))
+            continue
+        if not sep:
+            bad.append((number, f"label line has no delimiter ({delimiter.decode()!r}): {line[:60].decode(errors='replace')!r}"))
+        elif not os.path.isfile(os.path.join(data_dir, name)):
+            bad.append((number, f"missing image file {os.path.join(data_dir, name)!r}"))
+        elif charset is not None:
+            try:
+                charset.encode(label)
+            except UnusableLabel as e:
+                bad.append((number, f"{e.reason} ({label!r})"))
+    return bad
 
 
 def ratios_for(ratio_list, n_files):
@@ -77,7 +107,14 @@ class SimpleDataSet(RecDataSet):
                 rng = np.random.default_rng([self.seed, i])
                 chosen = np.sort(rng.choice(len(s), size=int(round(len(s) * ratio)), replace=False))
                 s, e = s[chosen], e[chosen]
-            logger.info("%s: %d samples from %s (ratio %g)", mode, len(s), path, ratio)
+            bad = bad_lines(raw, s, self.delimiter, self.data_dir, charset if self.is_train else None)
+            logger.info("%s: %d samples from %s (ratio %g), %d usable", mode, len(s), path, ratio, len(s) - len(bad))
+            if bad:
+                named = "; ".join(f"{path}:{number}: {why}" for number, why in bad[:SHOWN_BAD_LINES])
+                more = f" (and {len(bad) - SHOWN_BAD_LINES} more)" if len(bad) > SHOWN_BAD_LINES else ""
+                logger.warning("%s: %d lines of %s cannot be %s: %s%s", mode, len(bad), path,
+                               "trained on (each is skipped)" if self.is_train else "read (each scores as wrong)",
+                               named, more)
             self.blobs.append(raw)
             file_no.append(np.full(len(s), i, dtype=np.int32))
             starts.append(s)

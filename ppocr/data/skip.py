@@ -10,4 +10,4 @@ class SkipSample(ValueError):
 
     def __init__(self, reason, detail=None):
         super().__init__(reason if detail is None else f"{reason}: {detail}")
-        self.reason = reason
+        self.reason, self.detail = reason, detail

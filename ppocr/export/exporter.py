@@ -17,6 +17,7 @@ from ppocr.export.onnx_export import export_onnx, import_paddle2onnx, remove_sta
 from ppocr.modeling.fold import fold_batch_norms
 from ppocr.settings import GlobalSettings
 from ppocr.training.recognizer import Recognizer
+from ppocr.utils.paddle_noise import NATIVE_NOISE, native_stderr_without
 
 logger = logging.getLogger("ppocr")
 
@@ -48,9 +49,10 @@ def export(config, save_dir=None, onnx=False):
     example = paddle.to_tensor(np.random.default_rng(0).uniform(-1, 1, (2, *shape)).astype("float32"))
     model = fold_batch_norms(model, example)
     spec = [paddle.static.InputSpec(shape=[None, *shape], dtype="float32", name="x")]
-    static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
     os.makedirs(save_dir, exist_ok=True)
-    paddle.jit.save(static, paddle_prefix(save_dir))
+    with native_stderr_without(NATIVE_NOISE):  # Paddle's PIR line of the trace (ppocr/utils/paddle_noise.py)
+        static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
+        paddle.jit.save(static, paddle_prefix(save_dir))
     write_model_info(save_dir, algorithm=config["Architecture"].get("algorithm"), image_shape=shape,
                      transform_ops=transforms, postprocess=config["PostProcess"], charset=charset.to_dict())
     logger.info("inference model saved in %s", save_dir)

@@ -7,7 +7,7 @@ or grey ``(H, W)`` (``(H, W, 1)`` and BGRA ``(H, W, 4)`` too): what ``cv2.imread
 ambiguous: a one-line ``UserError``.
 
 An image over ``max_image_pixels`` (width x height) is refused from its header, before anything is
-decoded; like a file that cannot be opened or bytes that are no image, it is an
+decoded (``max_image_pixels=None``: no limit); like a file that cannot be opened or bytes that are no image, it is an
 ``UnreadableImage`` naming why, which the pipeline turns into a ``Skipped`` result.
 """
 import os
@@ -70,11 +70,16 @@ def too_many_pixels(width, height, limit):
                            f"max_image_pixels={limit}: crop or shrink the image (or raise max_image_pixels)")
 
 
+def over_limit(width, height, limit):
+    """Whether an image of ``width`` x ``height`` is over ``limit`` pixels (None: no limit)."""
+    return limit is not None and width * height > limit
+
+
 def encoded_image(item, max_image_pixels=MAX_IMAGE_PIXELS):
     """One checked item (see ``as_image_list``) -> the encoded bytes to decode; an array is encoded
     losslessly (BMP), so it reads exactly as the file ``cv2.imwrite`` would make of it. Raises
     ``UnreadableImage`` for a file that cannot be opened, a header that is none of the formats read
-    here, or more than ``max_image_pixels`` pixels.
+    here, or more than ``max_image_pixels`` pixels (None: no limit; the header is still read).
 
     Example::
 
@@ -83,7 +88,7 @@ def encoded_image(item, max_image_pixels=MAX_IMAGE_PIXELS):
     """
     if isinstance(item, np.ndarray):
         height, width = item.shape[:2]
-        if width * height > max_image_pixels:
+        if over_limit(width, height, max_image_pixels):
             raise too_many_pixels(width, height, max_image_pixels)
         import cv2
 
@@ -102,6 +107,6 @@ def encoded_image(item, max_image_pixels=MAX_IMAGE_PIXELS):
     size = image_size(raw)
     if size is None:  # its size unknown before decoding, it could be a decompression bomb
         raise UnreadableImage(f"undecodable image: not a {FORMATS} file")
-    if size[0] * size[1] > max_image_pixels:
+    if over_limit(*size, max_image_pixels):
         raise too_many_pixels(*size, max_image_pixels)
     return raw

@@ -40,6 +40,11 @@ class Skipped(dict):
         return f"Skipped({self.reason!r})"
 
 
+def pixel_limit(value):
+    """``max_image_pixels`` checked: a positive integer, or None for no limit."""
+    return None if value is None else positive_int(value, "max_image_pixels")
+
+
 def positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise UserError(f"{name}={value!r}: expected a positive integer")
@@ -49,13 +54,14 @@ def positive_int(value, name):
 class Pipeline:
     """``preprocess`` (encoded bytes -> the model's input array, raising ``SkipSample``), ``backend``
     (``run(batch) -> probabilities``) and ``postprocess`` (probabilities -> ``[(text, score)]``),
-    run ``batch_size`` images at a time. ``times`` accumulates seconds per stage and the images seen.
+    run ``batch_size`` images at a time; an image over ``max_image_pixels`` (None: no limit) is
+    ``Skipped``. ``times`` accumulates seconds per stage and the images seen.
     One instance must not be called from two threads at once (``prepare`` may be)."""
 
     def __init__(self, preprocess, backend, postprocess, batch_size=6, max_image_pixels=MAX_IMAGE_PIXELS):
         self.preprocess, self.backend, self.postprocess = preprocess, backend, postprocess
         self.batch_size = positive_int(batch_size, "batch_size")
-        self.max_image_pixels = positive_int(max_image_pixels, "max_image_pixels")
+        self.max_image_pixels = pixel_limit(max_image_pixels)
         self.times = {"preprocess": 0.0, "inference": 0.0, "postprocess": 0.0, "images": 0}
 
     def prepare(self, item):

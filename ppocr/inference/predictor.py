@@ -12,7 +12,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import EXPORT_COMMAND, read_model_info
 from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS
-from ppocr.inference.pipeline import Pipeline, positive_int
+from ppocr.inference.pipeline import Pipeline, pixel_limit, positive_int
 from ppocr.postprocess import POSTPROCESS
 
 
@@ -59,8 +59,9 @@ class TextRecognizer(Pipeline):
     One image (a path or ``pathlib.Path``, encoded bytes, or a uint8 BGR array as ``cv2.imread``
     gives) returns one reading; a list (or tuple) of them returns a list, in input order. An image
     that cannot be read (a missing file, bytes that are no image, more than ``max_image_pixels``
-    pixels by its header) gets a ``ppocr.Skipped`` (a dict ``{"skipped": reason}``) instead, and
-    the others are still read; an input of another kind raises ``UserError``.
+    pixels by its header; ``max_image_pixels=None`` switches that limit off) gets a
+    ``ppocr.Skipped`` (a dict ``{"skipped": reason}``) instead, and the others are still read; an
+    input of another kind raises ``UserError``.
 
     ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``;
     Paddle is then not imported), ``"paddle"`` (Paddle inference), or None: onnxruntime when the
@@ -84,8 +85,8 @@ class TextRecognizer(Pipeline):
 
     def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None,
                  max_image_pixels=MAX_IMAGE_PIXELS):
-        for value, name in ((batch_size, "batch_size"), (max_image_pixels, "max_image_pixels")):
-            positive_int(value, name)  # before the model loads
+        positive_int(batch_size, "batch_size")  # both before the model loads
+        pixel_limit(max_image_pixels)
         self.info = read_model_info(model_dir)
         self.model_dir = self.info.model_dir
         self.charset, postprocess = _decoder(self.info)

@@ -122,29 +122,22 @@ def compose_grid(rows, titles, gap=4):
     return np.concatenate(body[:-1], axis=0)
 
 
-def visualize_rectification(recognizer, image_paths, out_path, scale=3):
-    """Write the grid of ``image_paths`` through ``recognizer`` (a ``Recognizer``) to ``out_path`` (PNG).
-
-    Returns the readings [(path, text, score)].
-    """
+def rectification_grid(recognizer, images, scale=3, with_reading=True):
+    """``(grid, readings)``: the BGR uint8 grid of ``images`` (the recogniser's preprocessed arrays,
+    ``recognizer.preprocess(encoded bytes)``), one row per image, and the model's [(text, score)].
+    ``with_reading=False`` leaves the reading column out (the service's page shows its own)."""
     model, preprocess = recognizer.model, recognizer.preprocess
     model.eval()
     display = next((op for op in reversed(preprocess.ops) if hasattr(op, "to_uint8")), None)
     if display is None:
         raise UserError("the Eval transforms have no resize op that can turn the model input back into pixels")
-    paths, images = [], []
-    for path in image_paths:
-        try:
-            images.append(preprocess(read_bytes(path)))
-            paths.append(path)
-        except SkipSample as e:
-            raise UserError(f"{path}: cannot be read as an image ({e.reason})") from None
-    if not images:
+    if not len(images):
         raise UserError("no image to draw: give image files or a folder of images")
     preds, caught = rectify(model, np.stack(images))
     readings = recognizer.postprocess(preds)
     has_colour = "colour" in caught
-    titles = ["input + fiducial points"] + (["colour-transformed"] if has_colour else []) + ["rectified", "reading"]
+    titles = ["input + fiducial points"] + (["colour-transformed"] if has_colour else []) + ["rectified"]
+    titles += ["reading"] if with_reading else []
 
     def big(chw):  # nearest-neighbour upscaling keeps the model's pixels visible as they are
         return cv2.resize(_to_bgr(display.to_uint8(chw)), dsize=None, fx=scale, fy=scale,
@@ -156,15 +149,34 @@ def visualize_rectification(recognizer, image_paths, out_path, scale=3):
         if "fiducials" in caught:
             first = draw_fiducials(first, caught["fiducials"][i])
         row = [first] + ([big(caught["colour"][i])] if has_colour else []) + [big(caught["rectified"][i])]
-        row.append(_label(TEXT_WIDTH, first.shape[0], f"{text} ({score:.2f})", scale=0.7))
+        if with_reading:
+            row.append(_label(TEXT_WIDTH, first.shape[0], f"{text} ({score:.2f})", scale=0.7))
         rows.append(row)
-    grid = compose_grid(rows, titles)
+    return compose_grid(rows, titles), readings
+
+
+def png_bytes(grid):
     ok, buf = cv2.imencode(".png", grid)
     if not ok:
         raise RuntimeError("cv2 could not encode the rectification grid as PNG")
-    atomic_write_bytes(out_path, buf.tobytes())
-    return [(p, t, s) for p, (t, s) in zip(paths, readings)]
+    return buf.tobytes()
 
+
+def visualize_rectification(recognizer, image_paths, out_path, scale=3):
+    """Write the grid of ``image_paths`` through ``recognizer`` (a ``Recognizer``) to ``out_path`` (PNG).
+
+    Returns the readings [(path, text, score)].
+    """
+    paths, images = [], []
+    for path in image_paths:
+        try:
+            images.append(recognizer.preprocess(read_bytes(path)))
+            paths.append(path)
+        except SkipSample as e:
+            raise UserError(f"{path}: cannot be read as an image ({e.reason})") from None
+    grid, readings = rectification_grid(recognizer, images, scale=scale)
+    atomic_write_bytes(out_path, png_bytes(grid))
+    return [(p, t, s) for p, (t, s) in zip(paths, readings)]
 
 
 def add_vis_args(parser):

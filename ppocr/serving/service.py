@@ -2,7 +2,7 @@
 
 ``POST /predict`` (one image: a multipart file or the raw body) -> ``{"text", "score"}``;
 ``POST /predict_batch`` (a multipart form of several files) -> a list in order; ``GET /health``;
-the OpenAPI page at ``/docs``. Every refusal is JSON ``{"error": CODE, "detail": ONE LINE}``:
+the OpenAPI page at ``/docs``; a page to try the model in a browser at ``/`` (``page.py``). Every refusal is JSON ``{"error": CODE, "detail": ONE LINE}``:
 413 body, pixels or images over their limit, 400 an undecodable image (named), 415 a content
 type other than multipart/form-data, image/* or application/octet-stream, 503 when too many
 images are waiting. Images are decoded in a small thread pool; the model runs in the single
@@ -30,6 +30,7 @@ from ppocr.inference.image_input import MAX_IMAGE_PIXELS, UnreadableImage
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.serving.batching import Busy, MicroBatcher, Stopped
 from ppocr.serving.body_limit import BodyLimit
+from ppocr.serving.page import add_page_routes
 
 logger = logging.getLogger("ppocr")
 RAW_TYPES = ("image/", "application/octet-stream")
@@ -222,4 +223,10 @@ def create_app(settings):
         files = await request_files(request, limit=settings.max_batch_images, many=True)
         return await service.read(files)
 
+    async def one_image(request):
+        name, raw = (await request_files(request, limit=1, many=False))[0]
+        check_pixels(raw, settings.max_image_pixels, name)
+        return raw
+
+    add_page_routes(app, service, settings, read_one_image=one_image, service_error=ServiceError)
     return app

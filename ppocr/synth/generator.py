@@ -24,7 +24,7 @@ from ppocr.synth.photos import background_files
 from ppocr.synth.settings import CASES, DEFAULT_SETTINGS
 from ppocr.synth.text import WORDS_FILE, load_words
 from ppocr.synth.word import WordRenderer
-from ppocr.synth.writers import FolderWriter, LMDBWriter, Sample
+from ppocr.synth.writers import FolderWriter, LMDBWriter, Sample, refuse_full_folder
 
 
 def render_range(task):
@@ -86,6 +86,8 @@ def generate(num, seed=0, lmdb_dir=None, out_dir=None, label_file=None, fonts=No
              for s in range(0, num, chunk_size)]
     info = {"seed": int(seed), "num": num, "case": case, "split": split, "max_len": int(max_len),
             "families": list(group_by_family(faces)), "backgrounds": len(photo_files)}
+    if out_dir:
+        refuse_full_folder(out_dir)  # before the LMDB is begun: a refusal leaves nothing behind
     writers = []
     try:
         if lmdb_dir:

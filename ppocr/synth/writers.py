@@ -75,12 +75,21 @@ class LMDBWriter:
         self.env.close()
 
 
+def refuse_full_folder(out_dir):
+    """A one-line UserError when ``out_dir`` already holds files: a new set never mixes with an old one
+    (its labels.txt would be replaced, its images overwritten one by one), as an LMDB is never added to."""
+    if os.path.isdir(out_dir) and os.listdir(out_dir):
+        held = ", ".join(sorted(os.listdir(out_dir))[:3])
+        raise UserError(f"{out_dir!r} already holds files ({held}, ...): choose another folder or delete it first")
+
+
 class FolderWriter:
     """``out_dir/images/word_%09d.jpg`` plus a label file of ``images/word_%09d.jpg<TAB>label``
     lines (paths relative to ``out_dir``, the SimpleDataSet ``data_dir``), and ``meta.jsonl``
     beside the label file when samples carry metadata."""
 
     def __init__(self, out_dir, label_file=None):
+        refuse_full_folder(out_dir)
         self.out_dir = out_dir
         self.label_file = label_file or os.path.join(out_dir, "labels.txt")
         os.makedirs(os.path.join(out_dir, "images"), exist_ok=True)

@@ -28,6 +28,7 @@ from ppocr.training.resume import (
     schedule_changed,
     schedule_of,
 )
+from ppocr.training.skips import SkipReport
 from ppocr.training.stop import StopRequested, StopSignals
 from ppocr.training.train_step import build_train_step
 from ppocr.utils.cpu import available_cores, default_cpu_threads
@@ -126,7 +127,8 @@ class Trainer:
         self.eval_start, self.eval_every = g.eval_schedule
         self.smooth = collections.deque(maxlen=g.log_smooth_window)
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
-        self.steps_run = self.files_written = 0
+        self.steps_run = self.files_written = self.evaluations = 0
+        self.skips = SkipReport(warn=self.rank == 0)
         self._last_save = (None, None)  # (global step, prefix) of the last checkpoint written
         self.train_step.net.train()
         with StopSignals() as stop, logging_above_bars():
@@ -139,7 +141,13 @@ class Trainer:
                 self._stop(e.args[0])
             finally:
                 self.train_step.close()
+        if self.eval_loader is not None and not self.evaluations:
+            # a run shorter than eval_batch_step still leaves best_accuracy to evaluate and export
+            logger.info("no evaluation ran during training (Global.eval_batch_step: %s): evaluating the last step",
+                        list(g.eval_schedule))
+            self._evaluate_and_save()
         if self.rank == 0:
+            refresh_curves(self.save_dir)  # to the last step, not the last evaluation
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
                         dict(self.states["skipped"]) or "none")
         logger.info("rank %d of %d finished: %d steps this run, %d checkpoint files written", self.rank, self.world,
@@ -165,6 +173,7 @@ class Trainer:
                     raise StopRequested(stop[0] if stop else signal.SIGTERM)
                 self.states["step_in_epoch"] += 1
                 self.states["skipped"].update(batch.get("skipped") or {})
+                self.skips.add_batch(batch, trained=not any_empty)
                 bar.update(1)
                 if any_empty:  # every process skips the step together, or gradient all-reduce would hang
                     if batch["text"]:
@@ -173,6 +182,7 @@ class Trainer:
                     self._train_batch(batch, reader_start, steps_per_epoch)
                 reader_start = time.perf_counter()
             bar.close()
+            self.skips.end_epoch(epoch)  # no step in the whole epoch: stops with the reasons
             self.states["step_in_epoch"] = 0
             self.states["epoch"] = epoch + 1
             self._save("latest")
@@ -189,6 +199,7 @@ class Trainer:
         if self.rank == 0 and step % self.print_step == 0:
             self._log_train(batch, preds, self.smooth, self.window, steps_per_epoch)
             self.window = _Window()
+            self.skips.warn_if_many()
         if step > self.eval_start and (step - self.eval_start) % self.eval_every == 0:
             self._evaluate_and_save()
 
@@ -231,6 +242,7 @@ class Trainer:
         if self.eval_loader is None:
             return
         result = evaluate(self.train_step.net, self.eval_loader, self.postprocess, self.metric, self.charset)
+        self.evaluations += 1
         key = self.metric.main_indicator
         best = self.states["best_model_dict"]
         improved = not best or result[key] > best.get(key, float("-inf"))

@@ -1,7 +1,15 @@
-"""Logging: rank 0 writes INFO to the console (and a file); other ranks only warnings and errors."""
+"""Logging: rank 0 writes INFO to the console (and a file); other ranks only warnings and errors.
+
+One format for every line: the records of other libraries (uvicorn, python-multipart, Paddle) reach
+the root logger, whose console handler (on stderr) is given the same format, Paddle's noise left out
+(``paddle_noise.LogNoise``); Paddle had put a handler of its own format there
+(``paddle/distributed/utils/log_utils.py``), which is replaced.
+"""
 import logging
 import os
 import sys
+
+from ppocr.utils.paddle_noise import LogNoise
 
 FORMAT = "[%(asctime)s] %(name)s %(levelname)s: %(message)s"
 
@@ -29,7 +37,19 @@ def get_logger(name="ppocr", log_file=None, rank=0):
     if rank != 0:
         console.addFilter(_AllRanksOnly())
     logger.propagate = False
+    _adopt_root_logger(formatter)
     return logger
+
+
+def _adopt_root_logger(formatter):
+    """The root logger's console handler in this format; test frameworks' handlers (subclasses) are kept."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if type(h) is logging.StreamHandler]:
+        root.removeHandler(handler)
+    console = logging.StreamHandler(stream=sys.stderr)
+    console.setFormatter(formatter)
+    console.addFilter(LogNoise())
+    root.addHandler(console)  # the root's level stays as it is: what reached the console still does
 
 
 class _AllRanksOnly(logging.Filter):

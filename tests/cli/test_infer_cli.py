@@ -42,3 +42,15 @@ def test_none_readable_is_a_user_error(weights, tmp_path):
     (folder / "a.png").write_bytes(b"not an image")
     with pytest.raises(UserError, match="none of the images of Global.infer_img"):
         infer_images(config_for(weights, folder, tmp_path / "res.txt"))
+
+
+def test_global_max_image_pixels_sets_the_limit_and_0_switches_it_off(weights, tmp_path, capsys):
+    image = tmp_path / "a.png"
+    image.write_bytes(word_png("abc"))  # 100 x 32 pixels
+    small = config_for(weights, image, tmp_path / "res.txt")
+    small["Global"]["max_image_pixels"] = 3199
+    with pytest.raises(UserError, match="none of the images"):
+        infer_images(small)
+    assert "more than max_image_pixels=3199" in capsys.readouterr().out
+    small["Global"]["max_image_pixels"] = 0
+    assert len(infer_images(small)) == 1

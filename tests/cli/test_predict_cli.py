@@ -72,3 +72,21 @@ def test_the_image_shape_must_be_the_exported_one(caplog):
                                "the flag out")
     with pytest.raises(UserError, match=r"exported for \[3, 32, 100\]: pass --rec_image_shape=\"3, 32, 100\""):
         check_flags(flags("--rec_image_shape=1, 32, 100"), recognizer([3, 32, 100], "STARNet"))
+
+
+def test_max_image_pixels_flag_sets_the_limit_and_0_switches_it_off(tmp_path, capsys):
+    from ppocr.cli.predict import main
+    from tests.e2e import REPO
+    from tests.tiny import word_png
+
+    image = tmp_path / "a.png"
+    image.write_bytes(word_png("abc"))  # 100 x 32 pixels
+    model = str(REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference")
+    args = ["--image_dir", str(image), "--rec_model_dir", model]
+    with pytest.raises(UserError, match="none of the 1 images"):
+        main(args + ["--max_image_pixels", "3199"])
+    assert "more than max_image_pixels=3199" in capsys.readouterr().out
+    [(path, result)] = main(args + ["--max_image_pixels", "0"])
+    assert isinstance(result, tuple) and path == str(image)
+    with pytest.raises(UserError, match="--max_image_pixels=-1: expected a number of pixels, or 0 for no limit"):
+        main(args + ["--max_image_pixels", "-1"])

@@ -15,14 +15,15 @@ def test_collate_stacks_and_counts():
     good = {"image": np.ones((1, 2, 3), np.float32), "label": np.arange(4), "text": "ab", "valid": True}
     stand_in = {"image": np.zeros((1, 2, 3), np.float32), "label": np.zeros(4, np.int64), "text": "cd",
                 "valid": False, "skip": "undecodable image"}
-    batch = collate([good, {"skip": "empty label"}, stand_in, {"skip": "empty label"}])
-    assert list(batch) == ["image", "label", "text", "valid", "skipped"]
+    batch = collate([good, {"skip": "empty label", "example": ""}, stand_in, {"skip": "empty label"}])
+    assert list(batch) == ["image", "label", "text", "valid", "skipped", "skip_examples"]
     assert batch["image"].shape == (2, 1, 2, 3) and batch["label"].shape == (2, 4)
     assert batch["text"] == ["ab", "cd"] and batch["valid"].dtype == bool and batch["valid"].tolist() == [True, False]
     assert batch["skipped"] == {"empty label": 2, "undecodable image": 1}
+    assert batch["skip_examples"] == {"empty label": ""}  # the first dropped sample's, of training's drops only
     empty = collate([{"skip": "empty label"}])
     assert empty["text"] == [] and empty["valid"] == [] and empty["skipped"] == {"empty label": 1}
-    assert list(empty) == ["text", "valid", "skipped", "dropped"] and empty["dropped"].tolist() == [1]
+    assert list(empty) == ["text", "valid", "skipped", "skip_examples", "dropped"] and empty["dropped"].tolist() == [1]
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 33])

@@ -64,7 +64,7 @@ def test_no_lmdb_is_a_user_error(tmp_path, ctc_charset):
 
 def test_broken_image_in_train_is_dropped_and_counted(broken_lmdb, ctc_charset):
     ds = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": broken_lmdb}), "Train", ctc_charset)
-    assert ds[1] == {"skip": "undecodable image"}
+    assert ds[1] == {"skip": "undecodable image", "example": "cd"}  # its label goes along as an example
     batch = collate([ds[i] for i in range(3)])
     assert batch["text"] == ["ab", "ef"] and batch["image"].shape == (2, 3, 32, 100)
     assert batch["valid"].tolist() == [True, True]
@@ -94,7 +94,7 @@ def test_unencodable_label_in_eval_keeps_its_image_and_text(tmp_path, ctc_charse
     assert batch["label_issues"] == {"label longer than max_text_length": 1, "character outside the charset": 1}
     assert "label_issue" not in ds[2] and ds[2]["label"].any()
     train = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": path}), "Train", ctc_charset)
-    assert train[1] == {"skip": "character outside the charset"}
+    assert train[1] == {"skip": "character outside the charset", "example": "Tel:"}
 
 
 def test_index_of_millions_of_samples_is_instant(tmp_path, ctc_charset):
@@ -111,7 +111,7 @@ def test_index_of_millions_of_samples_is_instant(tmp_path, ctc_charset):
     ds = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": path}), "Train", ctc_charset)
     assert len(ds) == 14_000_000 and time.perf_counter() - start < 2.0
     assert ds.locate(13_999_999) == (0, 14_000_000)
-    assert ds[5] == {"skip": "missing label"}
+    assert ds[5]["skip"] == "missing label" and ds[5]["example"].endswith("label-000000006")
 
 
 def test_augmentation_follows_seed_and_epoch(lmdb_tree, ctc_charset):

@@ -44,3 +44,11 @@ def test_listing_sorts_images_and_reports_the_rest(tmp_path, caplog):
         list_images(str(tmp_path / "empty"))
     with pytest.raises(UserError, match="neither an image file nor a folder"):
         list_images(str(tmp_path / "nowhere"))
+
+
+def test_a_sub_folder_is_named_not_passed_over(tmp_path, caplog):
+    (tmp_path / "a.png").write_bytes(b"x")
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "b.png").write_bytes(b"x")
+    assert list_images(str(tmp_path)) == [str(tmp_path / "a.png")]
+    assert "skipping 1 sub-folders" in caplog.text and str(tmp_path / "more") in caplog.text

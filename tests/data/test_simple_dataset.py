@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 from data_helpers import make_config, word_png
@@ -81,3 +83,25 @@ def test_missing_image_and_malformed_line(tmp_path):
     evaluation = dataset(tmp_path, [str(labels)], mode="Eval")
     assert [evaluation[i]["valid"] for i in range(3)] == [True, False, False]
     assert evaluation[1]["text"] == "gone" and not np.any(evaluation[1]["image"])
+
+
+def test_bad_lines_are_named_with_file_and_line_and_usable_samples_counted(two_label_files, caplog):
+    caplog.set_level(logging.INFO, logger="ppocr")
+    root, _, _ = two_label_files
+    labels = root / "bad.txt"
+    lines = ["img/0.png\tgood", "img/1.png no tab", "img/9.png\tgone", "", "img/2.png\tcafé", "img/3.png\t" + "x" * 26,
+             "img/4.png\tfine"] + [f"img/5.png\t#{k}" for k in range(4)]
+    labels.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = dataset(root, [str(labels)])
+    assert len(ds) == 10  # the bad lines stay samples: training skips and counts each as it reads it
+    assert f"Train: 10 samples from {labels} (ratio 1), 2 usable" in caplog.text
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith(f"Train: 8 lines of {labels} cannot be trained on (each is skipped): "
+                              f"{labels}:2: label line has no delimiter ('\\t'): 'img/1.png no tab'; "
+                              f"{labels}:3: missing image file ")
+    assert f"{labels}:5: character outside the charset ('café'); " in warning  # the empty line 4 is numbered
+    assert f"{labels}:6: label longer than max_text_length" in warning and warning.endswith("(and 3 more)")
+    caplog.clear()
+    dataset(root, [str(labels)], mode="Eval")  # evaluation scores a label it cannot encode against its text
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "Eval: 2 lines of" in warning and "cannot be read (each scores as wrong)" in warning

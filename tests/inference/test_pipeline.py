@@ -88,6 +88,13 @@ def test_an_image_over_the_pixel_limit_is_skipped_before_decoding():
     assert fakes.decoded == 0 and fakes.batches == []
 
 
+def test_max_image_pixels_none_switches_the_limit_off():
+    fakes, pipeline = fake_pipeline(max_image_pixels=None)
+    big = png_declaring(20000, 20000)
+    assert pipeline([png(1), big]) == [(f"len{len(png(1))}", 0.5), (f"len{len(big)}", 0.5)]
+    assert fakes.decoded == 2
+
+
 @pytest.mark.parametrize("option, value", [("batch_size", 0), ("max_image_pixels", -1), ("batch_size", "6"),
                                            ("max_image_pixels", True)])
 def test_batch_size_and_pixel_limit_must_be_positive_integers(option, value):

@@ -121,6 +121,10 @@ def test_errors_are_user_errors(tmp_path):
     generate(3, seed=0, lmdb_dir=str(tmp_path / "l"))
     with pytest.raises(UserError, match="already holds an LMDB"):
         generate(3, seed=0, lmdb_dir=str(tmp_path / "l"))
+    generate(3, seed=0, out_dir=str(tmp_path / "f"))
+    with pytest.raises(UserError, match=r"'.*f' already holds files \(images, labels.txt"):
+        generate(3, seed=0, out_dir=str(tmp_path / "f"), lmdb_dir=str(tmp_path / "fl"))
+    assert not (tmp_path / "fl").exists()  # refused before the LMDB was begun
     with pytest.raises(UserError, match="no usable font"):
         generate(3, seed=0, lmdb_dir=str(tmp_path / "m"), fonts=str(tmp_path / "*.ttf"))
     with pytest.raises(UserError, match="Helvetica"):

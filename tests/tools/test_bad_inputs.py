@@ -15,6 +15,7 @@ import importlib.util
 import logging
 import shutil
 import signal
+import socket
 from collections import namedtuple
 
 import paddle
@@ -25,8 +26,8 @@ from tests.e2e import REPO, run_tool
 from tests.tiny import CONFIG, make_data, word_png
 
 Case = namedtuple("Case", "id tool args code expect cli", defaults=(2, (), False))
-TRAIN, EVAL, INFER, EXPORT, PREDICT = ("tools/train.py", "tools/eval.py", "tools/infer_rec.py",
-                                       "tools/export_model.py", "tools/infer/predict_rec.py")
+TRAIN, EVAL, INFER, EXPORT, PREDICT, SERVE = ("tools/train.py", "tools/eval.py", "tools/infer_rec.py",
+                                              "tools/export_model.py", "tools/infer/predict_rec.py", "tools/serve.py")
 C = ["-c", CONFIG, "-o", "Global.use_gpu=False", "Train.dataset.data_dir={data}/train", "Eval.dataset.data_dir={data}/val",
      "Global.save_model_dir={out}/model", "Global.save_res_path={out}/predicts.txt", "Train.loader.num_workers=0",
      "Eval.loader.num_workers=0", "Train.loader.batch_size_per_card=4", "Eval.loader.batch_size_per_card=4"]
@@ -78,6 +79,13 @@ CASES = [
          expect=["none of the images of Global.infer_img=", "zz_broken.png", "could be read"], cli=True),
     Case("the one image is an empty file", INFER, C + [W, "Global.infer_img={files}/empty.png"],
          expect=["empty.png' could be read"]),
+    # output folders that are files
+    Case("save_model_dir is a file", TRAIN, C + ["Global.save_model_dir={files}/empty.png"],
+         expect=["Global.save_model_dir=", "empty.png' is a file, not a folder", "-o Global.save_model_dir="], cli=True),
+    Case("save_inference_dir inside a file", EXPORT, C + [W, "Global.save_inference_dir={files}/empty.png/model"],
+         expect=["Global.save_inference_dir=", "is inside", "empty.png', which is a file"], cli=True),
+    Case("dictionary with a repeated line", TRAIN, C + ["Global.character_dict_path={files}/twice.txt"],
+         expect=["twice.txt' repeats 'a': line 4 is also line 1", "remove line 4"]),
     # model files
     Case("weights missing", EVAL, C + ["Global.pretrained_model={files}/nope"], expect=["nope.pdparams' does not exist"]),
     Case("weights of another head", EVAL, C + ["Global.pretrained_model={files}/wide"],
@@ -118,6 +126,15 @@ CASES = [
     Case("predict non-images among images", PREDICT, ["--rec_model_dir={files}/inference", "--image_dir={files}/mixed"],
          code=0, expect=["skipping 1 files that are not images", "zz_broken.png: undecodable image", "Predicts of"],
          cli=True),
+    # serve.py: refused before uvicorn starts (no model loaded, no server log)
+    Case("serve: --port 99999", SERVE, ["--rec_model_dir={files}/inference", "--port=99999"],
+         expect=["--port=99999: expected a port number from 1 to 65535"], cli=True),
+    Case("serve: port in use", SERVE, ["--rec_model_dir={files}/inference", "--port={busy_port}"],
+         expect=["--port={busy_port}: 127.0.0.1:{busy_port} is in use by another program"], cli=True),
+    Case("serve: not a model folder", SERVE, ["--rec_model_dir={files}/empty"],
+         expect=["empty/inference.yml' is missing", "export the model with tools/export_model.py"], cli=True),
+    Case("serve: model folder without weights", SERVE, ["--rec_model_dir={files}/no_params", "--backend=paddle"],
+         expect=["inference.pdiparams' is missing"], cli=True),
 ]
 
 
@@ -145,6 +162,7 @@ def paths(tmp_path_factory):
     (files / "mixed" / "notes.txt").write_text("not an image")
     (files / "mixed" / "zz_broken.png").write_bytes(b"not a png")
     (files / "empty.png").write_bytes(b"")
+    (files / "twice.txt").write_text("a\nb\nc\na\nd\n")
     (files / "broken").mkdir()
     (files / "broken" / "a.png").write_bytes(b"")
     (files / "broken" / "b.jpg").write_bytes(b"\xff\xd8 truncated jpeg")
@@ -155,7 +173,10 @@ def paths(tmp_path_factory):
         (files / folder / missing).unlink()
     shutil.copytree(files / "inference", files / "not_ours")
     (files / "not_ours" / "inference.yml").write_text("x: 1\n")
-    return {"data": data, "files": files}
+    with socket.socket() as busy:  # a port some other program listens on
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        yield {"data": data, "files": files, "busy_port": busy.getsockname()[1]}
 
 
 @contextlib.contextmanager
@@ -211,7 +232,9 @@ def test_bad_input(case, paths, tmp_path, monkeypatch, capsys):
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     text = errors[0] if case.code else out + err
     assert len(errors) == (1 if case.code else 0), err
+    assert "Uvicorn running" not in out + err and "Application startup" not in out + err
     for expected in case.expect:
+        expected = expected.format(**paths)
         assert expected in text, f"{expected!r} not in {text[-2000:]!r}"
     assert not (paths["files"] / "pwned").exists()  # the !!python payload never ran
 

@@ -1,7 +1,8 @@
 """doc/serving.md's examples give the answers it shows: its ``curl`` commands (translated to the
 same requests) and its ``ServiceClient`` Python block run, in the page's order, against
 ``tools/serve.py`` on the shipped model, and each answer must match the ``# ...`` line shown
-under it (``...`` standing for any text, e.g. a score's further digits). The page also says
+under it (``...`` standing for any text, e.g. a score's further digits); its ``/rectify`` example
+answers a PNG. The page also says
 that ``/docs`` needs the internet and where the schema is offline, as the server's start-up line
 does."""
 import json
@@ -44,6 +45,8 @@ def send_curl(command, port):
         elif option == "-H":
             name, header = value.split(": ")
             headers[name.lower()] = header
+        elif option == "-o":
+            pass  # curl's output file: the answer is read here instead
         elif option == "--data-binary":
             body = (REPO / value.lstrip("@")).read_bytes()
         else:
@@ -98,3 +101,12 @@ def test_the_doc_and_the_start_up_line_say_docs_needs_the_internet(shipped_serve
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     assert "It needs the internet:" in text and "/openapi.json" in text
     assert "offline, read /openapi.json" in log.read_text()
+
+
+def test_the_docs_rectify_example_answers_a_png(shipped_server):
+    port, _log = shipped_server
+    text = DOC.read_text(encoding="utf-8")
+    (command,) = [line for block in code_blocks(text, "bash") for line in block.replace("\\\n", " ").splitlines()
+                  if line.startswith("curl ") and "/rectify" in line]
+    status, body = send_curl(command, port)
+    assert status == 200 and body[1:4] == "PNG", (status, str(body)[:200])

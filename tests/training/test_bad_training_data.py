@@ -71,3 +71,11 @@ def test_evaluation_scores_every_sample_and_counts_the_unusable(runs):
     assert evals and all(r["samples"] == 18 for r in evals)
     assert all(r["unusable"] == PER_EPOCH["undecodable image"] for r in evals)  # images that cannot be read
     assert "unusable: 3" in runs["first"]
+
+
+def test_a_large_share_skipped_is_warned_once_with_examples(runs):
+    # 6 of the 18 samples of an epoch are unusable: a third, more than the 10 % that is warned of
+    warnings = [line for line in runs["first"].splitlines() if "training samples seen so far were skipped" in line]
+    assert len(warnings) == 1, runs["first"][-3000:]
+    assert "more than 10%" in warnings[0] and "the model trains on the rest only" in warnings[0]
+    assert "undecodable image: 2 (e.g. 'zero')" in warnings[0]  # at step 2, after batches 1 and 2

@@ -1,8 +1,8 @@
 """Recognise word images with an exported inference model (paddle.inference; onnxruntime with
 --use_onnx True on a folder exported with --onnx).
 
-    python tools/infer/predict_rec.py --image_dir="./doc/imgs_words_en/word_336.png" \
-        --rec_model_dir="./inference/rec_starnet/" --rec_image_shape="3, 32, 100" \
+    python tools/infer/predict_rec.py --image_dir="./doc/imgs_words_en/word_336.png" \\
+        --rec_model_dir="./inference/rec_starnet/" --rec_image_shape="3, 32, 100" \\
         --rec_char_dict_path="./ppocr/utils/ic15_dict.txt"
 
 Preprocessing and the charset come from the model folder's inference.yml; the flags that

@@ -1,0 +1,141 @@
+"""The service's page at ``/``: try the model in a browser, offline (``page.html``, one file with its
+script and style inline; nothing is fetched from elsewhere).
+
+The page reads each image it is given through the service's own ``POST /predict``, so it shows
+exactly what the JSON API answers. Two routes serve it and nothing else:
+
+- ``GET /model``: the model's name, algorithm, backend and dictionary, and whether the page can
+  show the rectified image (and why not);
+- ``POST /rectify`` (one image, as ``/predict`` takes it) -> a PNG of what the rectifier (TPS or
+  GA-SPIN) makes of it, drawn by ``ppocr.inference.vis_rectify`` (the picture of
+  ``tools/vis_rectify.py``, without its reading column).
+
+An exported graph does not give its rectifier's intermediate images, so the picture comes from the
+dygraph model of the folder's ``config.yml`` (which ``tools/export_model.py`` writes) with the
+weights it names, loaded on the first request (Paddle is imported then, not before). Without that
+file, those weights or a rectifier, ``/model`` says why and the page shows the readings alone.
+"""
+import asyncio
+import logging
+import os
+import threading
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from ppocr.errors import UserError
+from ppocr.export.model_folder import read_model_info
+
+logger = logging.getLogger("ppocr")
+PAGE_FILE = Path(__file__).with_name("page.html")
+CONFIG_FILE = "config.yml"  # the config copy tools/export_model.py writes beside the model
+
+
+def display_name(info):
+    """The model's name for a reader: ``inference.yml``'s model name, with its parent folder when
+    that name is the generic ``inference`` (``rec_mv3_tps_bilstm_ctc_synth/inference``)."""
+    folder = os.path.normpath(info.model_dir)
+    name = os.path.basename(folder)
+    return f"{os.path.basename(os.path.dirname(folder))}/{name}" if name == "inference" else name
+
+
+def model_summary(model_dir, backend, rectify_view):
+    """``GET /model``'s answer (JSON): what the page shows above the images."""
+    info = read_model_info(model_dir)
+    characters = info.charset["characters"]
+    available, why = rectify_view.availability()
+    return {"name": display_name(info), "algorithm": info.algorithm, "backend": backend,
+            "image_shape": info.image_shape, "characters": characters, "lower_cased": bool(info.charset["lower"]),
+            "rectifier": available, "rectifier_note": why}
+
+
+class RectifyView:
+    """The rectifier's picture of one image, from the dygraph model of ``model_dir/config.yml``."""
+
+    def __init__(self, model_dir):
+        self.config_path = os.path.join(model_dir, CONFIG_FILE)
+        self.lock = threading.Lock()
+        self.recognizer, self.error = None, None
+
+    def _config(self):
+        from ppocr.config import load_config
+
+        return load_config(self.config_path)
+
+    def availability(self):
+        """``(True, "")`` or ``(False, why not)``, from the files alone (no model is built)."""
+        if self.error:
+            return False, self.error
+        if not os.path.isfile(self.config_path):
+            return False, f"the model folder has no {CONFIG_FILE} (tools/export_model.py writes it)"
+        try:
+            config = self._config()
+        except UserError as e:
+            return False, f"{CONFIG_FILE} does not load: {e}"
+        if not (config.get("Architecture") or {}).get("Transform"):
+            return False, "this model has no rectifier (Architecture.Transform is empty)"
+        from ppocr.settings import GlobalSettings
+
+        g = GlobalSettings.of(config)
+        weights = g.checkpoints or g.pretrained_model
+        if not weights or not os.path.isfile(weights + ".pdparams"):
+            return False, (f"the weights {CONFIG_FILE} names ({weights!r}) are not here: serve from the folder "
+                           "the model was exported from to see the rectified images")
+        return True, ""
+
+    def _load(self):
+        from ppocr.training.recognizer import Recognizer
+
+        available, why = self.availability()
+        if not available:
+            raise UserError(why)
+        try:
+            self.recognizer = Recognizer.from_config(self._config())
+        except UserError as e:
+            self.error = f"the model of {CONFIG_FILE} does not load: {e}"
+            raise UserError(self.error) from None
+        logger.info("the page's rectified images: the dygraph model of %s", self.config_path)
+
+    def png(self, raw):
+        """PNG bytes of the rectifier's picture of one encoded image; UserError when it cannot be drawn."""
+        from ppocr.data.skip import SkipSample
+        from ppocr.inference.vis_rectify import png_bytes, rectification_grid
+
+        with self.lock:  # one dygraph forward at a time; the model is built by the first caller
+            if self.recognizer is None:
+                self._load()
+            try:
+                image = self.recognizer.preprocess(raw)
+            except SkipSample as e:
+                raise UserError(f"the image could not be decoded ({e.reason})") from None
+            grid, _ = rectification_grid(self.recognizer, [image], scale=2, with_reading=False)
+        return png_bytes(grid)
+
+
+def add_page_routes(app, service, settings, read_one_image, service_error):
+    """``GET /``, ``GET /model`` and ``POST /rectify`` on ``app``. ``read_one_image(request)`` gives
+    the checked bytes of a request's one image (as ``/predict`` reads it); ``service_error(status,
+    code, detail)`` is the service's refusal."""
+    view = RectifyView(settings.rec_model_dir)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page():
+        return HTMLResponse(PAGE_FILE.read_text(encoding="utf-8"))
+
+    @app.get("/model")
+    async def model():
+        """The model's name, algorithm, backend and dictionary; whether /rectify can draw (and why not)."""
+        backend = service.batcher.model.backend_name
+        return await asyncio.get_running_loop().run_in_executor(
+            None, model_summary, settings.rec_model_dir, backend, view)
+
+    @app.post("/rectify", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+    async def rectify(request: Request):
+        """One image -> a PNG: the input with the fiducial points the rectifier predicts, and its output."""
+        raw = await read_one_image(request)
+        try:
+            png = await asyncio.get_running_loop().run_in_executor(None, view.png, raw)
+        except UserError as e:
+            raise service_error(409, "no_rectified_image", str(e)) from None
+        return Response(png, media_type="image/png")
