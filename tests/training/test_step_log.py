@@ -41,3 +41,20 @@ def test_gpu_memory_is_read_on_a_gpu_only(monkeypatch):
     monkeypatch.setattr(paddle.device.cuda, "max_memory_reserved", lambda: 3 * 1024**3 + 5)
     monkeypatch.setattr(paddle.device.cuda, "max_memory_allocated", lambda: 1024**3 // 2)
     assert step_log.device_memory() == {"max_mem_reserved": 3072, "max_mem_allocated": 512}
+
+
+def test_each_training_log_line_ends_with_the_eta_of_the_steps_left(tmp_path, repo_root, monkeypatch, capsys):
+    from ppocr.cli.program import setup
+    from ppocr.training.trainer import Trainer
+    from tests.tiny import CONFIG, make_data, tiny_opts, train_records
+
+    original = StepTimes.add
+    monkeypatch.setattr(StepTimes, "add", lambda self, batch_cost, samples: original(self, 1.5, samples))
+    data = make_data(tmp_path / "data", train=8, val=4)
+    opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=2, Global__eval_batch_step="[0,100]",
+                     Global__cpu_replicas=1)  # 2 epochs of 2 steps, each "taking" 1.5 s
+    Trainer(setup(["-c", str(repo_root / CONFIG), "-o", *opts], "eta")[0]).train()
+    etas = {step: record["eta"] for step, record in train_records(tmp_path / "out").items()}
+    assert etas == {1: "0:00:04", 2: "0:00:03", 3: "0:00:01", 4: "0:00:00"}  # 3, 2, 1, 0 steps left
+    lines = [line for line in capsys.readouterr().out.splitlines() if "global_step:" in line]
+    assert len(lines) == 4 and lines[0].endswith("ips: 2.67 samples/s, eta: 0:00:04"), lines[0]
