@@ -225,3 +225,18 @@ def test_paddles_amp_makes_no_effect_on_a_cpu_place():
     kernels = paddle.base.core._get_all_register_op_kernels("phi")
     for op in ("batch_norm", "rnn", "adam", "warpctc"):
         assert not any("bfloat16" in key for key in kernels.get(op, [])), op
+
+
+def test_float32_weights_load_into_a_half_precision_model(tmp_path):
+    """Resuming an O2 run: its decorated model is in float16 while the checkpoint holds float32."""
+    from ppocr.training.checkpoint import load_weights
+
+    paddle.seed(2)
+    saved = SmallNet()
+    paddle.save(saved.state_dict(), str(tmp_path / "w.pdparams"))
+    model = SmallNet()
+    model.fc.to(dtype="float16")  # what O2's decorate does to the layers it casts
+    load_weights(model, str(tmp_path / "w"))
+    assert model.fc.weight.dtype == paddle.float16
+    np.testing.assert_array_equal(model.fc.weight.numpy(), saved.fc.weight.numpy().astype("float16"))
+    np.testing.assert_array_equal(model.conv.weight.numpy(), saved.conv.weight.numpy())

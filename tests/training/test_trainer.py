@@ -98,3 +98,18 @@ def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path
     assert seen == [seen[0]] and seen[0] >= 1
     assert _replica_threads() == []
     assert json.loads((tmp_path / "out" / "latest.states").read_text())["global_step"] == 1
+
+
+def test_eval_batch_epoch_and_calc_epoch_interval_as_the_reference(data, tmp_path, repo_root):
+    """Evaluation every ``eval_batch_epoch`` epochs' steps from the start (over eval_batch_step);
+    the training batches' accuracy only in the epochs divisible by ``calc_epoch_interval``."""
+    from ppocr.cli.program import setup
+    from ppocr.training.trainer import Trainer
+
+    opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=3, Global__eval_batch_step="[0,100]",
+                     Global__eval_batch_epoch=2, Global__calc_epoch_interval=2, Global__cpu_replicas=1)
+    Trainer(setup(["-c", str(repo_root / CONFIG), "-o", *opts], "trainer")[0]).train()
+    records = [json.loads(line) for line in (tmp_path / "out" / "train_log.jsonl").read_text().splitlines()]
+    assert [r["global_step"] for r in records if r["kind"] == "eval"] == [4]  # 2 steps an epoch: after epoch 2
+    assert [(r["epoch"], "acc" in r) for r in records if r["kind"] == "train"] == [
+        (1, False), (1, False), (2, True), (2, True), (3, False), (3, False)]
