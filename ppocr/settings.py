@@ -75,8 +75,10 @@ class GlobalSettings:
                          "run on a GPU when Paddle has one (a CPU build falls back to the CPU, with a warning)")
     use_xpu: bool = _key(False, BOOL, "run on a Kunlun XPU (a Paddle built for XPU; FLAGS_selected_xpus picks it)")
     use_npu: bool = _key(False, BOOL, "run on an Ascend NPU (Paddle's npu custom device; FLAGS_selected_npus picks it)")
-    use_mlu: bool = _key(False, BOOL, "run on a Cambricon MLU (Paddle's mlu custom device; FLAGS_selected_mlus picks it)")
-    use_gcu: bool = _key(False, BOOL, "run on an Enflame GCU (Paddle's gcu custom device; FLAGS_selected_gcus picks it)")
+    use_mlu: bool = _key(False, BOOL, "run on a Cambricon MLU (Paddle's mlu custom device; FLAGS_selected_mlus "
+                                      "picks it)")
+    use_gcu: bool = _key(False, BOOL, "run on an Enflame GCU (Paddle's gcu custom device; FLAGS_selected_gcus "
+                                      "picks it)")
     device: Optional[str] = _key(None, DEVICE, "cpu, gpu or gpu:N (xpu, npu, mlu, gcu likewise); wins over use_*")
     cpu_replicas: Union[str, int] = _key("auto", REPLICAS,
                                          "model replicas of one process training on the CPU (auto: one per core)")
@@ -174,8 +176,9 @@ def notices(config):
     does (``REFERENCE_ONLY`` with a value other than the reference's default), and for the
     top-level ``profiler_options``; the tools log them when they start."""
     section = config.get("Global") or {}
-    lines = [f"Global.{key}={section[key]!r} has no effect here: {why}" for key, (default, why) in REFERENCE_ONLY.items()
-             if section.get(key) is not None and section[key] != default]
+    set_here = {key: value for key, value in section.items() if key in REFERENCE_ONLY and value is not None}
+    lines = [f"Global.{key}={value!r} has no effect here: {REFERENCE_ONLY[key][1]}"
+             for key, value in set_here.items() if value != REFERENCE_ONLY[key][0]]
     if config.get("profiler_options"):
         lines.append(f"profiler_options={config['profiler_options']!r} has no effect here: the reference's step "
                      "profiler is not run (benchmark/train_speed.py times each phase of a step)")

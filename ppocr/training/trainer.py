@@ -280,4 +280,3 @@ class Trainer:
         with open(os.path.join(self.save_dir, "train_log.jsonl"), "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
         self.dashboards.log(record)
-
