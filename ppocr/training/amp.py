@@ -67,14 +67,15 @@ class MixedPrecision:
     def __repr__(self):
         return f"MixedPrecision({self.level}, {self.dtype})"
 
-    def decorate(self, model, optimizer):
-        """O2: the model's weights cast to ``dtype`` (batch norms kept in float32) and float32 master
-        weights in the optimizer; checkpoints save float32 (``save_dtype``), so exporting one gives a
-        float32 model. O1: both unchanged."""
+    def decorate(self, model, optimizer=None):
+        """``(model, optimizer)``; O2: the model's weights cast to ``dtype`` (batch norms kept in
+        float32) and float32 master weights in the optimizer (None for evaluation); checkpoints save
+        float32 (``save_dtype``), so exporting one gives a float32 model. O1: both unchanged."""
         if self.level != "O2":
             return model, optimizer
-        return paddle.amp.decorate(models=model, optimizers=optimizer, level="O2", master_weight=True,
-                                   dtype=self.dtype, save_dtype="float32")
+        out = paddle.amp.decorate(models=model, optimizers=optimizer, level="O2", master_weight=True,
+                                  dtype=self.dtype, save_dtype="float32")
+        return out if optimizer is not None else (out, None)
 
     def autocast(self):
         """The context the model's forward runs in (training and evaluation alike)."""

@@ -114,6 +114,28 @@ def test_o2_decorates_the_model_with_master_weights_and_float32_checkpoints(monk
     assert MixedPrecision("O2", "bfloat16").decorate(model, "optimizer") == (model, "opt")
     assert calls == [{"models": model, "optimizers": "optimizer", "level": "O2", "master_weight": True,
                       "dtype": "bfloat16", "save_dtype": "float32"}]
+    monkeypatch.setattr(paddle.amp, "decorate", lambda **kwargs: kwargs["models"])  # Paddle's answer without optimizer
+    assert MixedPrecision("O2", "float16").decorate(model) == (model, None)  # evaluation: the model alone
+
+
+def test_evaluation_runs_under_the_configs_autocast_as_the_references_eval(tmp_path, repo_root, monkeypatch):
+    from ppocr.cli.evaluate import evaluate_config
+    from ppocr.config import merge_config
+    from ppocr.synth import generate
+
+    generate(6, seed=31, lmdb_dir=str(tmp_path / "eval" / "words"))
+    shipped = repo_root / "configs" / "rec" / "demo_mv3_tps_bilstm_ctc.yml"
+    weights = repo_root / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "best_accuracy"
+    opts = ["Global.use_gpu=False", f"Global.pretrained_model={weights}", f"Eval.dataset.data_dir={tmp_path / 'eval'}",
+            "Eval.loader.num_workers=0", "Eval.loader.batch_size_per_card=4", "Global.amp_level=O1",
+            "Global.amp_dtype=bfloat16"]
+    plain = evaluate_config(merge_config(str(shipped), opts), save_table=str(tmp_path / "plain"))
+    monkeypatch.setattr(amp_module, "runs_on", lambda device: True)  # the GPU path, on this CPU
+    with _recording_autocast(monkeypatch) as state:
+        mixed = evaluate_config(merge_config(str(shipped), [*opts, "Global.use_amp=True"]),
+                                save_table=str(tmp_path / "amp"))
+    assert [call["dtype"] for call in state["calls"]] == ["bfloat16", "bfloat16"]  # 6 words in batches of 4
+    assert mixed == plain  # autocast makes no effect on a CPU place
 
 
 def test_the_config_keys_reach_paddle_amp_a_plus_override_included(tmp_path, monkeypatch):
