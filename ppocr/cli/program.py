@@ -62,8 +62,9 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None):
                        f"from the processes of the run ({world} here)")
     config["Global"]["distributed"] = world > 1
     settings = GlobalSettings.of(config)
-    if missing_build(settings.device_name):
-        raise UserError(missing_build(settings.device_name))
+    problem = missing_build(settings.device_name)  # use_xpu and the like on a Paddle without that device
+    if problem:
+        raise UserError(problem)
     device = select_device(settings.device_name)
     if world > 1 and not dist.is_initialized():
         dist.init_parallel_env()
