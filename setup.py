@@ -11,6 +11,9 @@ requirements = [line.strip() for line in (HERE / "requirements.txt").read_text()
 # service page in headless Chromium through selenium: .ci/run installs the browser).
 ONNX = ["paddle2onnx>=2.0", "onnx", "onnxruntime>=1.16"]
 SERVE = ["fastapi>=0.110", "uvicorn>=0.29", "python-multipart>=0.0.9"]
+# the training dashboards of Global.use_visualdl and Global.use_wandb (ppocr/training/dashboards.py)
+VISUALDL = ["visualdl>=2.5"]
+WANDB = ["wandb>=0.17"]
 
 setup(
     name="ppocr-starnet-spin",
@@ -23,5 +26,6 @@ setup(
     # itertools.pairwise (the CPU model replicas) is the newest language feature the code uses
     python_requires=">=3.10",
     install_requires=requirements,
-    extras_require={"test": ["pytest", "pytest-timeout", "selenium>=4.10", *ONNX, *SERVE], "onnx": ONNX, "serve": SERVE},
+    extras_require={"test": ["pytest", "pytest-timeout", "selenium>=4.10", *ONNX, *SERVE, *VISUALDL, *WANDB],
+                    "onnx": ONNX, "serve": SERVE, "visualdl": VISUALDL, "wandb": WANDB},
 )

@@ -86,13 +86,46 @@ def _eval_batch_step(value):
     return _integer(1)(value)
 
 
+DEVICE_KINDS = ("cpu", "gpu", "xpu", "npu", "mlu", "gcu")  # Paddle's device names (ppocr.utils.device)
+
+
 def _device(value):
     if not isinstance(value, str):
         raise _Wrong
     kind, colon, number = value.lower().partition(":")
-    if kind not in ("cpu", "gpu") or colon and not (kind == "gpu" and number.isdigit()):
+    if kind not in DEVICE_KINDS or colon and not (kind != "cpu" and number.isdigit()):
         raise _Wrong
     return value.lower()
+
+
+def _one_of(*choices):
+    def convert(value):
+        if not isinstance(value, str) or value.strip() not in choices:
+            raise _Wrong
+        return value.strip()
+
+    return convert
+
+
+def _names(value):
+    """A list of operator names (an empty list or none is fine)."""
+    if value in ([], ()):
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise _Wrong
+    return list(value)
+
+
+def _ranks(value):
+    """``log_ranks``: '0', '0,1', 0 or [0, 1] -> (0, 1) (the reference takes a string or an int)."""
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    try:
+        ranks = tuple(int(str(part).strip()) for part in parts)
+    except ValueError:
+        raise _Wrong from None
+    if not ranks or any(rank < 0 for rank in ranks) or isinstance(value, bool):
+        raise _Wrong
+    return ranks
 
 
 POSITIVE = Check(_integer(1), "a positive integer", "10")
@@ -105,7 +138,12 @@ def _auto_or_positive(value):
 
 BOOL = Check(_boolean, "True or False", "True")
 PATH = Check(_path, "a path (or empty)", "./output/rec/x/")
-DEVICE = Check(_device, "cpu, gpu or gpu:N", "gpu:0")
+DEVICE = Check(_device, "cpu, gpu or gpu:N (xpu, npu, mlu, gcu likewise)", "gpu:0")
+AMP_LEVEL = Check(_one_of("O1", "O2"), "O1 or O2", "O1")
+AMP_DTYPE = Check(_one_of("float16", "bfloat16"), "float16 or bfloat16", "bfloat16")
+OP_NAMES = Check(_names, "a list of Paddle operator names", "[matmul_v2,elementwise_add]")
+POSITIVE_NUMBER = Check(_number(0, low_open=True), "a positive number", "1024.0")
+RANKS = Check(_ranks, "a rank or ranks separated by commas", "0,1")
 REPLICAS = Check(_auto_or_positive, "auto or a positive integer", "2")
 EVAL_BATCH_STEP = Check(_eval_batch_step, "[start, every] (integers) or one positive integer", "[0,2000]")
 # the keys of the other sections the engine reads; Global's are ppocr.settings.GlobalSettings
@@ -141,7 +179,8 @@ KEYS = {
 # optimizer...) belong to a component whose registry checks its options, so they are not listed here;
 # Global's keys are ppocr.settings'.
 ENGINE_KEYS = {
-    "": set(SECTIONS),
+    # wandb: the W&B run's options (ppocr.training.dashboards); profiler_options: the reference's -p
+    "": {*SECTIONS, "wandb", "profiler_options"},
     "Architecture": {"model_type", "algorithm", "in_channels", "Transform", "Backbone", "Neck", "Head"},
     **{mode: {"dataset", "loader"} for mode in ("Train", "Eval")},
     **{f"{mode}.loader": {"batch_size_per_card", "num_workers", "shuffle", "drop_last", "use_shared_memory"}

@@ -3,8 +3,10 @@ place. ``GlobalSettings.of(config)`` parses a config's ``Global`` once into a fr
 reader (trainer, evaluation, export, inference, the charset) asks it instead of ``dict.get`` with
 a default of its own.
 
-A key of a config file that is neither a field here nor one of ``REFERENCE_ONLY`` is an error when
-the file is loaded, like a misspelt ``-o`` key (``ppocr.config``).
+Every Global key of the reference's recognition configs (PaddleOCR, configs/rec) is either a field
+here, read and acted on, or one of ``REFERENCE_ONLY`` (its other algorithms' keys), which loads and
+gets one notice line when set (``notices``). Any other key of a config file is an error when the
+file is loaded, like a misspelt ``-o`` key (``ppocr.config``).
 
 Example::
 
@@ -15,13 +17,48 @@ Example::
 import dataclasses
 from typing import Optional, Union
 
-from ppocr.config_check import BOOL, DEVICE, EVAL_BATCH_STEP, NON_NEGATIVE, PATH, POSITIVE, REPLICAS
+from ppocr.config_check import (
+    AMP_DTYPE,
+    AMP_LEVEL,
+    BOOL,
+    DEVICE,
+    EVAL_BATCH_STEP,
+    NON_NEGATIVE,
+    OP_NAMES,
+    PATH,
+    POSITIVE,
+    POSITIVE_NUMBER,
+    RANKS,
+    REPLICAS,
+)
 
-# Keys the reference release's configs carry that nothing here reads: accepted and ignored, so
-# those configs load unchanged; any other unknown key is an error. Key -> why it is not read.
+# Keys of the reference's recognition configs that nothing here reads: its other algorithms' keys,
+# and switches of its own outputs. Accepted so those configs load unchanged; a value other than the
+# reference's default gets one notice line (``notices``), never silence. Key -> (default, why).
 REFERENCE_ONLY = {
-    "use_visualdl": "the training curves are train_curves.png and train_log.jsonl, not VisualDL",
-    "infer_mode": "the reference's resize switch; the resize ops take their own options",
+    "infer_mode": (False, "with a dictionary, the reference's RecResizeImg then resized to the widest "
+                          "aspect ratio of its Chinese models; here the resize ops take their own options"),
+    "character_type": (None, "PaddleOCR 2.0's language switch, read by no code of the reference; the "
+                             "dictionary is character_dict_path"),
+    "debug": (False, "read by no code of the reference"),
+    "model_name": (None, "names the model in the reference's PaddleX outputs (uniform_output_enabled)"),
+    "uniform_output_enabled": (False, "the reference's PaddleX layout (a folder per checkpoint with its "
+                                      "inference model); here checkpoints stay in save_model_dir: export "
+                                      "one with tools/export_model.py"),
+    "to_static": (False, "the reference's dygraph-to-static training; here training runs in dygraph "
+                         "(export_model.py makes the static graph)"),
+    "d2s_train_image_shape": (None, "the input shape of the reference's to_static training"),
+    "export_with_pir": (True, "the reference's export format switch; export_model.py here writes "
+                              "Paddle 3's format (inference.json)"),
+    "allow_resize_largeImg": (False, "read by the reference's formula recognisers (PP-FormulaNet, UniMERNet)"),
+    "input_size": (None, "read by the reference's formula recognisers (PP-FormulaNet, UniMERNet)"),
+    "max_new_tokens": (None, "read by the reference's formula recognisers (PP-FormulaNet)"),
+    "max_seq_len": (None, "read by the reference's LaTeX-OCR and UniMERNet"),
+    "rec_char_dict_path": (None, "the tokenizer of the reference's formula recognisers"),
+    "start_ema": (None, "read by the reference's formula recognisers (PP-FormulaNet)"),
+    "num_heads": (None, "read by the reference's SRN and ParseQ"),
+    "rm_symbol": (None, "read by the reference's SAR, RobustScanner and SATRN decoders"),
+    "training_step": (None, "read by the reference's VisionLAN"),
 }
 
 
@@ -36,10 +73,29 @@ class GlobalSettings:
     # device
     use_gpu: bool = _key(False, BOOL,
                          "run on a GPU when Paddle has one (a CPU build falls back to the CPU, with a warning)")
-    device: Optional[str] = _key(None, DEVICE, "cpu, gpu or gpu:N; wins over use_gpu")
+    use_xpu: bool = _key(False, BOOL, "run on a Kunlun XPU (a Paddle built for XPU; FLAGS_selected_xpus picks it)")
+    use_npu: bool = _key(False, BOOL, "run on an Ascend NPU (Paddle's npu custom device; FLAGS_selected_npus picks it)")
+    use_mlu: bool = _key(False, BOOL, "run on a Cambricon MLU (Paddle's mlu custom device; FLAGS_selected_mlus "
+                                      "picks it)")
+    use_gcu: bool = _key(False, BOOL, "run on an Enflame GCU (Paddle's gcu custom device; FLAGS_selected_gcus "
+                                      "picks it)")
+    device: Optional[str] = _key(None, DEVICE, "cpu, gpu or gpu:N (xpu, npu, mlu, gcu likewise); wins over use_*")
     cpu_replicas: Union[str, int] = _key("auto", REPLICAS,
                                          "model replicas of one process training on the CPU (auto: one per core)")
-    use_amp: bool = _key(False, BOOL, "mixed precision on a GPU (ignored on the CPU, with a warning)")
+    distributed: bool = _key(False, BOOL, "set from the run: True when several processes train "
+                                          "(paddle.distributed.launch); a value in the config is replaced")
+    use_sync_bn: bool = _key(False, BOOL, "batch norms synchronised across the GPUs of a run (SyncBatchNorm)")
+    find_unused_parameters: bool = _key(False, BOOL, "paddle.DataParallel's find_unused_parameters (several processes)")
+    # mixed precision (paddle.amp), as the reference runs it
+    use_amp: bool = _key(False, BOOL, "mixed precision (GPU, XPU, custom devices; a CPU trains in float32, "
+                                      "with one notice)")
+    amp_level: str = _key("O2", AMP_LEVEL, "O1: listed ops in amp_dtype; O2: the model cast to amp_dtype, "
+                                           "float32 master weights in the optimizer")
+    amp_dtype: str = _key("float16", AMP_DTYPE, "float16 or bfloat16")
+    scale_loss: float = _key(1.0, POSITIVE_NUMBER, "the loss scale the gradient scaler starts from")
+    use_dynamic_loss_scaling: bool = _key(False, BOOL, "let the scaler raise and lower the scale (else it stays fixed)")
+    amp_custom_black_list: tuple = _key((), OP_NAMES, "operators kept in float32 under AMP")
+    amp_custom_white_list: tuple = _key((), OP_NAMES, "operators run in amp_dtype under AMP")
     # training schedule
     epoch_num: int = _key(1, POSITIVE, "epochs over the training set")
     seed: int = _key(1024, NON_NEGATIVE, "seed of the weights and the sampling")
@@ -48,7 +104,16 @@ class GlobalSettings:
     eval_batch_step: Union[int, tuple] = _key((0, 2000), EVAL_BATCH_STEP,
                                              "[start, every]: evaluate every `every` steps after step `start`")
     save_epoch_step: int = _key(1, POSITIVE, "write iter_epoch_N every this many epochs")
+    eval_batch_epoch: Optional[int] = _key(None, POSITIVE, "evaluate every this many epochs from the start "
+                                                           "(wins over eval_batch_step)")
     cal_metric_during_train: bool = _key(True, BOOL, "log the accuracy of the training batches")
+    calc_epoch_interval: int = _key(1, POSITIVE, "compute that accuracy only in the epochs divisible by this")
+    # logs and dashboards
+    log_ranks: tuple = _key((0,), RANKS, "the processes whose info lines reach the console, e.g. 0,1")
+    print_mem_info: bool = _key(True, BOOL, "log lines show the GPU's peak memory (on a GPU)")
+    use_visualdl: bool = _key(False, BOOL, "write VisualDL logs to save_model_dir/vdl (visualdl --logdir ...)")
+    use_wandb: bool = _key(False, BOOL, "log to Weights & Biases (the wandb: section's options; offline "
+                                        "without a login)")
     # files
     save_model_dir: str = _key("./output/rec/", PATH, "checkpoints, config.yml, train.log and the curves")
     pretrained_model: Optional[str] = _key(None, PATH, "weights to start from (a .pdparams prefix)")
@@ -84,8 +149,10 @@ class GlobalSettings:
 
     @property
     def device_name(self):
-        """``device`` or, without it, ``gpu``/``cpu`` from ``use_gpu``."""
-        return self.device or ("gpu" if self.use_gpu else "cpu")
+        """``device`` or, without it, the kind a ``use_*`` key asks for (the reference's order: xpu, npu,
+        mlu, gcu, then gpu), else ``cpu``; ``ppocr.utils.device.select_device`` picks the card."""
+        asked = [kind for kind in ("xpu", "npu", "mlu", "gcu", "gpu") if getattr(self, f"use_{kind}")]
+        return self.device or (asked[0] if asked else "cpu")
 
     @property
     def eval_schedule(self):
@@ -106,11 +173,26 @@ def checks():
     return {f"Global.{field.name}": field.metadata["check"] for field in dataclasses.fields(GlobalSettings)}
 
 
+def notices(config):
+    """One line for each key of ``config``'s Global that the reference would act on and nothing here
+    does (``REFERENCE_ONLY`` with a value other than the reference's default), and for the
+    top-level ``profiler_options``; the tools log them when they start."""
+    section = config.get("Global") or {}
+    set_here = {key: value for key, value in section.items() if key in REFERENCE_ONLY and value is not None}
+    lines = [f"Global.{key}={value!r} has no effect here: {REFERENCE_ONLY[key][1]}"
+             for key, value in set_here.items() if value != REFERENCE_ONLY[key][0]]
+    if config.get("profiler_options"):
+        lines.append(f"profiler_options={config['profiler_options']!r} has no effect here: the reference's step "
+                     "profiler is not run (benchmark/train_speed.py times each phase of a step)")
+    return lines
+
+
 def describe():
     """Markdown rows ``| key | default | meaning |`` of every key (doc/tools/train.md shows them)."""
     def shown(value):
         return "empty" if value is None else f"`{list(value) if isinstance(value, tuple) else value}`"
 
     rows = [f"| `{f.name}` | {shown(f.default)} | {f.metadata['doc']} |" for f in dataclasses.fields(GlobalSettings)]
-    rows += [f"| `{key}` | | read by the reference release only: {why} |" for key, why in REFERENCE_ONLY.items()]
+    rows += [f"| `{key}` | {shown(default)} | no effect here (one notice when set otherwise): {why} |"
+             for key, (default, why) in REFERENCE_ONLY.items()]
     return "\n".join(rows)

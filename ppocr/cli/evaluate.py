@@ -11,12 +11,15 @@ import json
 import logging
 import os
 
+import paddle
 import paddle.distributed as dist
 
 from ppocr.data import build_set_loaders
 from ppocr.evaluation.evaluator import evaluate_sets
 from ppocr.evaluation.failures import FailureLog
 from ppocr.metrics import build_metric
+from ppocr.settings import GlobalSettings
+from ppocr.training.amp import build_mixed_precision
 from ppocr.training.recognizer import Recognizer
 
 logger = logging.getLogger("ppocr")
@@ -45,7 +48,11 @@ def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, 
     prefix = weights[: -len(".pdparams")] if weights.endswith(".pdparams") else weights
     loaders = build_set_loaders(config, "Eval", recognizer.charset)
     failures = FailureLog(max_tiles=max_tiles) if save_failures is not None else None
-    report = evaluate_sets(recognizer.model, loaders, recognizer.postprocess, build_metric(config),
+    model = recognizer.model
+    amp = build_mixed_precision(GlobalSettings.of(config), paddle.get_device())
+    if amp is not None:  # as the reference's eval.py: the model under the config's mixed precision
+        model = amp.inference(amp.decorate(model)[0])
+    report = evaluate_sets(model, loaders, recognizer.postprocess, build_metric(config),
                            recognizer.charset, failures=failures, weights=weights, config=config_path)
     if failures is not None:
         failures.write(save_failures or prefix + ".failures")

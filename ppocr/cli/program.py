@@ -9,6 +9,7 @@ from ppocr.config import dump_config, merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import Interrupted, UserError
 from ppocr.settings import GlobalSettings
+from ppocr.settings import notices as reference_notices
 from ppocr.utils.logging import get_logger
 
 
@@ -48,7 +49,7 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None, o
     # their spawned workers share ``run`` and never need it (0.5 GB and 2-3 s per worker)
     import paddle.distributed as dist
 
-    from ppocr.utils.device import select_device
+    from ppocr.utils.device import missing_build, select_device
 
     _register_components()
     args = config_parser(description, extra_args).parse_args(argv)
@@ -56,17 +57,25 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None, o
     notices = []
     config = check_config(merge_config(args.config, overrides, notices))
     config["Global"] = config.get("Global") or {}
+    notices += reference_notices(config)
+    world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
+    if config["Global"].get("distributed") not in (None, world > 1):  # the reference derives it, silently
+        notices.append(f"Global.distributed={config['Global']['distributed']} replaced by {world > 1}: it is set "
+                       f"from the processes of the run ({world} here)")
+    config["Global"]["distributed"] = world > 1
     settings = GlobalSettings.of(config)
     for key in output_folders:
         check_output_folder(getattr(settings, key), f"Global.{key}")
-    world = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
     get_logger(rank=int(os.environ.get("PADDLE_TRAINER_ID", "0")))  # the device's warning in this format
+    problem = missing_build(settings.device_name)  # use_xpu and the like on a Paddle without that device
+    if problem:
+        raise UserError(problem)
     device = select_device(settings.device_name)
     if world > 1 and not dist.is_initialized():
         dist.init_parallel_env()
     rank = dist.get_rank()
     log_file = os.path.join(settings.save_model_dir, log_name) if log_name else None
-    logger = get_logger(log_file=log_file, rank=rank)
+    logger = get_logger(log_file=log_file, rank=rank, log_ranks=settings.log_ranks)
     if rank == 0:
         for notice in notices:
             logger.info(notice)

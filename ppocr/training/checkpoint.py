@@ -21,6 +21,7 @@ from ppocr.utils.io import atomic_save, atomic_write_bytes, fsync_dir
 
 logger = logging.getLogger("ppocr")
 SUFFIXES = (".pdparams", ".pdopt", ".states")
+FLOATS = (paddle.float16, paddle.bfloat16, paddle.float32, paddle.float64)
 PARAMETER_NAMES = "parameter_names"  # in .states: the model's parameter names, in order, when saved
 
 
@@ -193,7 +194,7 @@ def load_weights(model, path, skip_mismatched=False):
                 raise UserError(message + "; set Global.skip_mismatched_tensors=True to load the rest")
             logger.warning("skipped " + message)
             continue
-        fitted[name] = value
+        fitted[name] = _in_dtype(value, tensor.dtype)
     if missing:
         if not fitted:
             raise UserError(f"{file!r} holds none of the model's tensors (is it a checkpoint of another model?)")
@@ -201,6 +202,16 @@ def load_weights(model, path, skip_mismatched=False):
     model.set_state_dict(fitted)
     logger.info("loaded weights from %s", file)
     return prefix
+
+
+def _in_dtype(value, dtype):
+    """A saved floating tensor in the model's floating ``dtype``: the weights of a mixed-precision run
+    (float16 or bfloat16) load into a float32 model (export), a float32 checkpoint into an O2 model
+    (resume); Paddle refuses a tensor of another dtype."""
+    tensor = value if isinstance(value, paddle.Tensor) else paddle.to_tensor(value)
+    if tensor.dtype == dtype or not tensor.is_floating_point() or dtype not in FLOATS:
+        return value
+    return tensor.astype(dtype)
 
 
 def load_checkpoint(prefix, model, optimizer=None, skip_mismatched=False):

@@ -7,10 +7,13 @@
   ``paddle.distributed.launch`` (its backward all-reduces the gradients);
 - ``ReplicaStep``: one process on the CPU with a model replica per core (replicas.py).
 
-A step is forward (model and loss, under AMP's autocast if on), backward, the optimizer's
-update (through the AMP gradient scaler if there is one), the gradients freed and the
-learning-rate schedule advanced. ``net`` is what evaluation calls on images (the model, or the
-replicas that split the images between them); ``close()`` ends any threads the step started.
+A step is forward (the model under mixed precision's ``autocast`` when the run has one, amp.py),
+the loss in float32, backward (from the scaled loss under mixed precision), the optimizer's update
+(through the gradient scaler under mixed precision), the gradients freed and the learning-rate
+schedule advanced: written once here, for the three. ``net`` is the model the step trains (the
+model, or the replicas that split the images between them); ``eval_net`` is what evaluation calls
+on images (``net``, under ``autocast`` with mixed precision); ``close()`` ends any threads the step
+started.
 
 Example::
 
@@ -24,6 +27,7 @@ Example::
 """
 import paddle
 
+from ppocr.training.amp import to_float32
 from ppocr.training.replicas import CpuReplicas, concat_outputs, slice_sizes
 
 NOT_TARGETS = ("image", "text", "valid", "skipped")  # batch keys the model and the loss are not given
@@ -39,9 +43,9 @@ class TrainStep:
     ``"forward"``, ``"backward"`` and ``"optimizer"`` as each phase of a step ends (how
     benchmark/train_speed.py splits the step's time)."""
 
-    def __init__(self, net, optimizer, lr, loss_fn, use_amp=False, scaler=None):
-        self.net, self.optimizer, self.lr, self.loss_fn = net, optimizer, lr, loss_fn
-        self.use_amp, self.scaler = use_amp, scaler
+    def __init__(self, net, optimizer, lr, loss_fn, amp=None):
+        self.net, self.optimizer, self.lr, self.loss_fn, self.amp = net, optimizer, lr, loss_fn, amp
+        self.eval_net = net if amp is None else amp.inference(net)
         self.on_phase = None
 
     def step(self, batch):
@@ -54,14 +58,25 @@ class TrainStep:
     def _forward_backward(self, net, batch, timed=True):
         """Loss and predictions of ``batch``, gradients accumulated; also the loss backward ran from."""
         targets = targets_of(batch)
-        with paddle.amp.auto_cast(enable=self.use_amp):
+        if self.amp is None:
             preds = net(batch["image"], targets)
-            loss = self.loss_fn(preds, targets)["loss"]
+        else:
+            with self.amp.autocast():
+                preds = net(batch["image"], targets)
+            preds = to_float32(preds)  # the loss outside autocast, in float32, as the reference computes it
+        loss = self.loss_fn(preds, targets)["loss"]
         if timed:
             self._phase_done("forward")
-        scaled = loss if self.scaler is None else self.scaler.scale(loss)
+        scaled = loss if self.amp is None else self.amp.scale(loss)
         scaled.backward()
-        return loss, preds, scaled
+        return loss, preds
+
+    def _update(self):
+        """The optimizer's step from the gradients backward left (unscaled first under mixed precision)."""
+        if self.amp is None:
+            self.optimizer.step()
+        else:
+            self.amp.step(self.optimizer)
 
     def _next_step(self):
         # freed, not zeroed: the next forward never holds the activations and a set of gradients at once
@@ -78,12 +93,9 @@ class ModelStep(TrainStep):
     """The model trained as it is, in this process."""
 
     def step(self, batch):
-        loss, preds, scaled = self._forward_backward(self.net, batch)
+        loss, preds = self._forward_backward(self.net, batch)
         self._phase_done("backward")
-        if self.scaler is not None:
-            self.scaler.minimize(self.optimizer, scaled)
-        else:
-            self.optimizer.step()
+        self._update()
         self._next_step()
         self._phase_done("optimizer")
         return loss, preds
@@ -93,8 +105,9 @@ class DataParallelStep(ModelStep):
     """The model in ``paddle.DataParallel`` (the parallel environment already initialised): each
     process's backward all-reduces the gradients, so every process takes the same update."""
 
-    def __init__(self, model, optimizer, lr, loss_fn, use_amp=False, scaler=None):
-        super().__init__(paddle.DataParallel(model), optimizer, lr, loss_fn, use_amp, scaler)
+    def __init__(self, model, optimizer, lr, loss_fn, amp=None, find_unused_parameters=False):
+        super().__init__(paddle.DataParallel(model, find_unused_parameters=find_unused_parameters), optimizer, lr,
+                         loss_fn, amp)
 
 
 class ReplicaStep(TrainStep):
@@ -102,9 +115,8 @@ class ReplicaStep(TrainStep):
     the whole batch's (replicas.py). ``on_phase``: ``forward`` ends with the first replica's,
     ``backward`` when every replica's has."""
 
-    def __init__(self, model, count, optimizer, lr, loss_fn, use_amp=False, scaler=None, threads_after=None):
-        super().__init__(CpuReplicas(model, count, threads_after=threads_after), optimizer, lr, loss_fn,
-                         use_amp, scaler)
+    def __init__(self, model, count, optimizer, lr, loss_fn, amp=None, threads_after=None):
+        super().__init__(CpuReplicas(model, count, threads_after=threads_after), optimizer, lr, loss_fn, amp)
 
     def step(self, batch):
         first = self.net.model
@@ -112,11 +124,7 @@ class ReplicaStep(TrainStep):
         self._phase_done("backward")
         samples = slice_sizes(len(batch["image"]), self.net.count)
         self.net.reduce_gradients(samples)
-        if self.scaler is not None:  # the averaged gradients unscaled, as one model's would be
-            self.scaler.step(self.optimizer)
-            self.scaler.update()
-        else:
-            self.optimizer.step()
+        self._update()  # from the averaged gradients, as one model's would be
         self.net.sync()
         loss = sum(r[0].detach() * (n / sum(samples)) for r, n in zip(results, samples))
         preds = concat_outputs([r[1] for r in results])
@@ -128,15 +136,16 @@ class ReplicaStep(TrainStep):
         self.net.close()
 
 
-def build_train_step(model, optimizer, lr, loss_fn, world=1, replicas=1, use_amp=False, scaler=None,
-                     threads_after=None):
+def build_train_step(model, optimizer, lr, loss_fn, world=1, replicas=1, amp=None, threads_after=None,
+                     find_unused_parameters=False):
     """The step for ``world`` processes and ``replicas`` model replicas in this one (more than one
-    of each is refused: replicas are for one process on the CPU)."""
+    of each is refused: replicas are for one process on the CPU); ``amp``: the run's
+    ``MixedPrecision`` (amp.py) or None; ``find_unused_parameters``: DataParallel's."""
     if world > 1 and replicas > 1:
         raise ValueError(f"CPU model replicas ({replicas}) are for one process, not one of {world}: "
                          "set Global.cpu_replicas=1 under paddle.distributed.launch")
     if replicas > 1:
-        return ReplicaStep(model, replicas, optimizer, lr, loss_fn, use_amp, scaler, threads_after)
+        return ReplicaStep(model, replicas, optimizer, lr, loss_fn, amp, threads_after)
     if world > 1:
-        return DataParallelStep(model, optimizer, lr, loss_fn, use_amp, scaler)
-    return ModelStep(model, optimizer, lr, loss_fn, use_amp, scaler)
+        return DataParallelStep(model, optimizer, lr, loss_fn, amp, find_unused_parameters)
+    return ModelStep(model, optimizer, lr, loss_fn, amp)

@@ -19,8 +19,10 @@ from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
+from ppocr.training.amp import build_mixed_precision
 from ppocr.training.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.training.components import build_charset, build_model
+from ppocr.training.dashboards import Dashboards, build_dashboards
 from ppocr.training.resume import (
     apply_schedule,
     best_so_far,
@@ -29,7 +31,9 @@ from ppocr.training.resume import (
     schedule_of,
 )
 from ppocr.training.skips import SkipReport
+from ppocr.training.step_log import StepTimes, device_memory, line_text
 from ppocr.training.stop import StopRequested, StopSignals
+from ppocr.training.sync_bn import sync_batch_norm
 from ppocr.training.train_step import build_train_step
 from ppocr.utils.cpu import available_cores, default_cpu_threads
 from ppocr.utils.plot_curves import refresh_curves
@@ -55,7 +59,8 @@ class Trainer:
         self.seed = g.seed
         paddle.seed(self.seed + self.rank)
         self.charset = build_charset(config)
-        self.model = build_model(config, self.charset)
+        device = paddle.get_device()
+        self.model = sync_batch_norm(build_model(config, self.charset), g.use_sync_bn, device, self.world)
         self.train_loader = build_dataloader(config, "Train", self.charset, seed=self.seed)
         self.eval_loader = build_dataloader(config, "Eval", self.charset) if config.get("Eval") else None
         self.loss_fn = build_loss(config, self.charset)
@@ -65,6 +70,9 @@ class Trainer:
         self.optimizer, self.lr = build_optimizer(
             config["Optimizer"], self.epoch_num, len(self.train_loader), self.model
         )
+        self.amp = build_mixed_precision(g, device)  # None: float32 (use_amp off, or a CPU: one notice)
+        if self.amp is not None:  # before the weights load, as the reference: O2's master weights come back too
+            self.model, self.optimizer = self.amp.decorate(self.model, self.optimizer)
         # step_in_epoch counts batches taken from the sampler (trained on or all unusable): where it restarts
         self.states = {"epoch": 1, "step_in_epoch": 0, "global_step": 0, "best_model_dict": {}, "skipped": {}}
         skip = g.skip_mismatched_tensors
@@ -72,16 +80,12 @@ class Trainer:
             self._resume(g.checkpoints, skip)
         elif g.pretrained_model:
             load_weights(self.model, g.pretrained_model, skip_mismatched=skip)
-        self.use_amp = g.use_amp
-        if self.use_amp and not paddle.is_compiled_with_cuda():
-            logger.warning("Global.use_amp needs a GPU: training in float32 on the CPU")
-            self.use_amp = False
-        self.scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15) if self.use_amp else None
         replicas = self._replica_count(g.cpu_replicas)
         # chosen once: the model itself, DataParallel over the processes, or CPU replicas (train_step.py)
         self.train_step = build_train_step(self.model, self.optimizer, self.lr, self.loss_fn, world=self.world,
-                                           replicas=replicas, use_amp=self.use_amp, scaler=self.scaler,
-                                           threads_after=default_cpu_threads())
+                                           replicas=replicas, amp=self.amp, threads_after=default_cpu_threads(),
+                                           find_unused_parameters=g.find_unused_parameters)
+        self.dashboards = Dashboards([])  # the run's, opened when training starts (rank 0)
         if replicas > 1:
             logger.info("training on the CPU with %d model replicas, one per core, each on its slice of the batch "
                         "(Global.cpu_replicas; 1 turns this off)", replicas)
@@ -100,6 +104,8 @@ class Trainer:
     def _resume(self, prefix, skip):
         saved = load_checkpoint(prefix, self.model, self.optimizer, skip_mismatched=skip)
         self.states = restore_states(saved, self.states)
+        if self.amp is not None:  # the loss scale and its counters, where the interrupted run left them
+            self.amp.load_state_dict(saved.get("amp_scaler"))
         self.states["best_model_dict"] = best_so_far(self.states["best_model_dict"], self.save_dir,
                                                      self.metric.main_indicator)
         changed = schedule_changed(saved, self._schedule())
@@ -123,8 +129,12 @@ class Trainer:
         if self.rank == 0:
             os.makedirs(self.save_dir, exist_ok=True)
             dump_config(self.config, os.path.join(self.save_dir, "config.yml"))
+            self.dashboards = build_dashboards(self.config, self.save_dir)
         self.print_step = g.print_batch_step
         self.eval_start, self.eval_every = g.eval_schedule
+        if g.eval_batch_epoch:  # as the reference: from the start, every that many epochs' steps
+            self.eval_start, self.eval_every = 0, g.eval_batch_epoch * len(self.train_loader)
+        self.times = StepTimes()
         self.smooth = collections.deque(maxlen=g.log_smooth_window)
         self.states["skipped"] = collections.Counter(self.states.get("skipped") or {})  # whole run, across resumes
         self.steps_run = self.files_written = self.evaluations = 0
@@ -134,6 +144,11 @@ class Trainer:
         with StopSignals() as stop, logging_above_bars():
             try:
                 self._train_epochs(stop, g.save_epoch_step)
+                if self.eval_loader is not None and not self.evaluations:
+                    # a run shorter than eval_batch_step still leaves best_accuracy to evaluate and export
+                    logger.info("no evaluation ran during training (Global.eval_batch_step: %s): evaluating the "
+                                "last step", list(g.eval_schedule))
+                    self._evaluate_and_save()
             except BaseException as e:
                 end_loader_workers()  # left mid-epoch, with its workers still waiting for batches
                 if not isinstance(e, StopRequested):
@@ -141,11 +156,7 @@ class Trainer:
                 self._stop(e.args[0])
             finally:
                 self.train_step.close()
-        if self.eval_loader is not None and not self.evaluations:
-            # a run shorter than eval_batch_step still leaves best_accuracy to evaluate and export
-            logger.info("no evaluation ran during training (Global.eval_batch_step: %s): evaluating the last step",
-                        list(g.eval_schedule))
-            self._evaluate_and_save()
+                self.dashboards.close()
         if self.rank == 0:
             refresh_curves(self.save_dir)  # to the last step, not the last evaluation
             logger.info("training done: best %s; skipped samples: %s", self.states["best_model_dict"] or "none",
@@ -163,10 +174,10 @@ class Trainer:
             sampler.set_start(self.states["step_in_epoch"])
             bar = ProgressBar(total=steps_per_epoch, initial=self.states["step_in_epoch"], desc=f"epoch {epoch}",
                        disable=True if self.rank != 0 else None, leave=False, dynamic_ncols=True)
-            self.window = _Window()
+            self.times.new_window()
             reader_start = time.perf_counter()
             for batch in self.train_loader:
-                self.window.reader += time.perf_counter() - reader_start
+                self.times.reader += time.perf_counter() - reader_start
                 # checked before the batch counts as taken, so a resumed run starts with this batch
                 stop_now, any_empty = self._agree(bool(stop), len(batch["text"]) == 0)
                 if stop_now:
@@ -194,11 +205,11 @@ class Trainer:
         self.smooth.append(loss.detach())  # read at log steps only: no device sync every step
         self.states["global_step"] += 1
         self.steps_run += 1
-        self.window.add(time.perf_counter() - reader_start, len(batch["text"]))
+        self.times.add(time.perf_counter() - reader_start, len(batch["text"]))
         step = self.states["global_step"]
         if self.rank == 0 and step % self.print_step == 0:
-            self._log_train(batch, preds, self.smooth, self.window, steps_per_epoch)
-            self.window = _Window()
+            self._log_train(batch, preds, self.smooth, steps_per_epoch)
+            self.times.new_window()
             self.skips.warn_if_many()
         if step > self.eval_start and (step - self.eval_start) % self.eval_every == 0:
             self._evaluate_and_save()
@@ -222,26 +233,29 @@ class Trainer:
                           f"global step {self.states['global_step']}; resume with -o Global.checkpoints={latest}",
                           signum)
 
-    def _log_train(self, batch, preds, smooth, window, steps_per_epoch):
+    def _log_train(self, batch, preds, smooth, steps_per_epoch):
         record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
                   "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
-        if self.settings.cal_metric_during_train:
+        g = self.settings
+        if g.cal_metric_during_train and self.states["epoch"] % g.calc_epoch_interval == 0:
             probs = F.softmax(preds, axis=-1) if isinstance(preds, paddle.Tensor) else preds
             labels = [self.charset.normalise(t) for t in batch["text"]]
             record.update(self.metric.update(self.postprocess(probs), labels))
             record.pop("samples", None)
             self.metric.reset()
-        record.update(window.summary())
+        record.update(self.times.summary())
+        steps_left = (self.epoch_num - self.states["epoch"] + 1) * steps_per_epoch - self.states["step_in_epoch"]
+        record["eta"] = self.times.eta(steps_left)
+        record.update(device_memory() if g.print_mem_info else {})
         if self.states["skipped"]:
             record["skipped"] = dict(self.states["skipped"])
-        text = ", ".join(f"{k}: {v:.6f}" if isinstance(v, float) else f"{k}: {v}" for k, v in record.items())
-        logger.info("epoch: [%d/%d], %s", self.states["epoch"], self.epoch_num, text.split(", ", 1)[1])
+        logger.info("epoch: [%d/%d], %s", self.states["epoch"], self.epoch_num, line_text(record).split(", ", 1)[1])
         self._append_log({"kind": "train", **record})
 
     def _evaluate_and_save(self):
         if self.eval_loader is None:
             return
-        result = evaluate(self.train_step.net, self.eval_loader, self.postprocess, self.metric, self.charset)
+        result = evaluate(self.train_step.eval_net, self.eval_loader, self.postprocess, self.metric, self.charset)
         self.evaluations += 1
         key = self.metric.main_indicator
         best = self.states["best_model_dict"]
@@ -263,31 +277,18 @@ class Trainer:
         lr_cfg = self.config["Optimizer"].get("lr") or {}
         states = {**self.states, "lr_schedule": self._schedule(),
                   "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
+        if self.amp is not None:
+            states["amp_scaler"] = self.amp.state_dict()
         prefix = os.path.join(self.save_dir, name)
         step, last = self._last_save
         same_as = last if step == self.states["global_step"] else None  # no step since: the same weights
         save_checkpoint(prefix, self.model, self.optimizer, states, same_as=same_as)
         self._last_save = (self.states["global_step"], prefix)
         self.files_written += 3
+        self.dashboards.log_model(prefix, is_best=name == "best_accuracy", metadata=self.states["best_model_dict"])
 
     def _append_log(self, record):
+        """The one path of a log record: train_log.jsonl, then the dashboards."""
         with open(os.path.join(self.save_dir, "train_log.jsonl"), "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
-
-
-class _Window:
-    """Reader and batch time and samples since the last log line."""
-
-    def __init__(self):
-        self.reader = self.batch = 0.0
-        self.steps = self.samples = 0
-
-    def add(self, batch_cost, samples):
-        self.batch += batch_cost
-        self.steps += 1
-        self.samples += samples
-
-    def summary(self):
-        steps = max(self.steps, 1)
-        return {"avg_reader_cost": round(self.reader / steps, 5), "avg_batch_cost": round(self.batch / steps, 5),
-                "avg_samples": round(self.samples / steps, 1), "ips": round(self.samples / max(self.batch, 1e-9), 2)}
+        self.dashboards.log(record)

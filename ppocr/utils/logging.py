@@ -14,11 +14,12 @@ from ppocr.utils.paddle_noise import LogNoise
 FORMAT = "[%(asctime)s] %(name)s %(levelname)s: %(message)s"
 
 
-def get_logger(name="ppocr", log_file=None, rank=0):
+def get_logger(name="ppocr", log_file=None, rank=0, log_ranks=(0,)):
     """Configure and return the ``ppocr`` logger (idempotent; handlers are replaced).
 
-    On ranks other than 0 only warnings, errors and records logged with
-    ``extra={"all_ranks": True}`` (a process's one-line summary) get through.
+    On ranks not in ``log_ranks`` (``Global.log_ranks``) only warnings, errors and records logged
+    with ``extra={"all_ranks": True}`` (a process's one-line summary) reach the console; the log
+    file is rank 0's.
     """
     logger = logging.getLogger(name)
     for handler in list(logger.handlers):
@@ -34,7 +35,7 @@ def get_logger(name="ppocr", log_file=None, rank=0):
         file_handler.setFormatter(formatter)
         logger.addHandler(file_handler)
     logger.setLevel(logging.INFO)
-    if rank != 0:
+    if rank not in log_ranks:
         console.addFilter(_AllRanksOnly())
     logger.propagate = False
     _adopt_root_logger(formatter)

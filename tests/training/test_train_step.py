@@ -7,6 +7,7 @@ import paddle
 import pytest
 
 from ppocr.training import train_step as ts
+from ppocr.training.amp import MixedPrecision
 from ppocr.training.replicas import THREAD_PREFIX, CpuReplicas
 from tests.training.small_net import SmallNet
 
@@ -139,13 +140,14 @@ def test_one_implementation_is_chosen_for_the_processes_and_replicas(monkeypatch
     wrapped = []
 
     class FakeDataParallel:  # paddle.DataParallel needs the launcher's environment
-        def __init__(self, layer):
-            wrapped.append(layer)
+        def __init__(self, layer, find_unused_parameters=False):
+            wrapped.append((layer, find_unused_parameters))
 
     monkeypatch.setattr(paddle, "DataParallel", FakeDataParallel)
     train_step = ts.build_train_step(model, optimizer, lr, _loss, world=2)
     assert type(train_step) is ts.DataParallelStep and isinstance(train_step.net, FakeDataParallel)
-    assert wrapped == [model]
+    ts.build_train_step(model, optimizer, lr, _loss, world=2, find_unused_parameters=True)  # Global's, as given
+    assert wrapped == [(model, False), (model, True)]
     assert type(ts.build_train_step(model, optimizer, lr, _loss)) is ts.ModelStep
     replicas = ts.build_train_step(model, optimizer, lr, _loss, replicas=2)
     assert type(replicas) is ts.ReplicaStep and isinstance(replicas.net, CpuReplicas)
@@ -157,13 +159,12 @@ def test_one_implementation_is_chosen_for_the_processes_and_replicas(monkeypatch
 @pytest.mark.parametrize("replicas", [1, 2])
 def test_the_amp_path_steps_like_float32_where_paddle_has_no_amp(replicas):
     """No GPU here: Paddle turns autocast and the gradient scaler off on the CPU, so the AMP path's
-    calls (scale, minimize / step and update) must give the float32 update."""
+    calls (autocast, scale, step and update) must give the float32 update."""
     model, optimizer, lr = _parts()
     amp_model, amp_optimizer, amp_lr = _parts()
-    scaler = paddle.amp.GradScaler(init_loss_scaling=2.0**15)
+    mixed = MixedPrecision("O1", "bfloat16", scale_loss=2.0**15, dynamic=True)
     plain = ts.build_train_step(model, optimizer, lr, _loss, replicas=replicas)
-    amp = ts.build_train_step(amp_model, amp_optimizer, amp_lr, _loss, replicas=replicas, use_amp=True,
-                              scaler=scaler)
+    amp = ts.build_train_step(amp_model, amp_optimizer, amp_lr, _loss, replicas=replicas, amp=mixed)
     for seed in range(2):
         plain.step(_batch(seed=seed))
         amp.step(_batch(seed=seed))

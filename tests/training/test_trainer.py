@@ -58,12 +58,6 @@ def test_the_step_is_chosen_once_from_the_config(build):
     assert replicas.train_step.optimizer is replicas.optimizer and replicas.train_step.lr is replicas.lr
 
 
-def test_amp_on_a_cpu_build_falls_back_to_float32_with_one_warning(build, capsys):
-    trainer = build(Global__use_amp=True, Global__cpu_replicas=1)
-    assert trainer.scaler is None and trainer.train_step.scaler is None and not trainer.train_step.use_amp
-    assert capsys.readouterr().out.count("Global.use_amp needs a GPU: training in float32 on the CPU") == 1
-
-
 def test_training_runs_the_replica_threads_and_ends_them(build, tmp_path):
     assert _replica_threads() == []
     trainer = build()
@@ -106,12 +100,16 @@ def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path
     assert json.loads((tmp_path / "out" / "latest.states").read_text())["global_step"] == 1
 
 
-def test_the_log_window_averages_per_step():
-    from ppocr.training.trainer import _Window
+def test_eval_batch_epoch_and_calc_epoch_interval_as_the_reference(data, tmp_path, repo_root):
+    """Evaluation every ``eval_batch_epoch`` epochs' steps from the start (over eval_batch_step);
+    the training batches' accuracy only in the epochs divisible by ``calc_epoch_interval``."""
+    from ppocr.cli.program import setup
+    from ppocr.training.trainer import Trainer
 
-    window = _Window()
-    window.reader = 0.2
-    window.add(0.5, 4)
-    window.add(1.5, 2)
-    assert window.summary() == {"avg_reader_cost": 0.1, "avg_batch_cost": 1.0, "avg_samples": 3.0, "ips": 3.0}
-    assert _Window().summary()["avg_batch_cost"] == 0.0
+    opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=3, Global__eval_batch_step="[0,100]",
+                     Global__eval_batch_epoch=2, Global__calc_epoch_interval=2, Global__cpu_replicas=1)
+    Trainer(setup(["-c", str(repo_root / CONFIG), "-o", *opts], "trainer")[0]).train()
+    records = [json.loads(line) for line in (tmp_path / "out" / "train_log.jsonl").read_text().splitlines()]
+    assert [r["global_step"] for r in records if r["kind"] == "eval"] == [4]  # 2 steps an epoch: after epoch 2
+    assert [(r["epoch"], "acc" in r) for r in records if r["kind"] == "train"] == [
+        (1, False), (1, False), (2, True), (2, True), (3, False), (3, False)]
