@@ -85,7 +85,8 @@ def _characters(flags, reference_info):
         raise UserError(f"the folder has no inference.yml of this toolkit, so its characters come from --rec_char_dict_path, "
                         f"and the reference's default {path!r} is not here: pass the dictionary the model was trained "
                         "with, e.g. --rec_char_dict_path=./ppocr/utils/ic15_dict.txt (STAR-Net) or "
-                        "./ppocr/utils/dict/spin_dict.txt (SPIN)")
+                        "./ppocr/utils/dict/spin_dict.txt (SPIN); or, for a folder of this toolkit, export the model "
+                        "again (python tools/export_model.py) to write its inference.yml")
     return read_dict(path, use_space_char=flags.value("use_space_char"))
 
 
