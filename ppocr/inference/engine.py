@@ -99,7 +99,7 @@ class PaddleBuild:
 
         cuda = paddle.is_compiled_with_cuda()
         return cls(cuda=cuda, tensorrt=cuda and tuple(paddle_infer.get_trt_compile_version()) != (0, 0, 0),
-                   xpu=paddle.is_compiled_with_xpu(), custom_devices=tuple(paddle.device.get_all_custom_device_type()))
+                   xpu=paddle.is_compiled_with_xpu(), custom_devices=tuple(paddle.device.get_all_custom_device_type() or ()))
 
 
 def _usable_device(options, build):

@@ -72,6 +72,16 @@ def test_predict_rec_prints_them_from_a_paddleocr_users_command(tmp_path, monkey
         [f"Predicts of ./doc/imgs_words_en/{name}:('{r['text']}'" for name, r in run["readings"].items()]
 
 
+def test_a_dictionary_shorter_than_the_model_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    (tmp_path / "digits.txt").write_text("\n".join("0123456789") + "\n")
+    rec = TextRecognizer(str(published(tmp_path, "inference.json")), backend="paddle", cpu_threads=2,
+                         rec_image_shape=[3, 32, 100], rec_char_dict_path=str(tmp_path / "digits.txt"))
+    with pytest.raises(UserError, match=r"the model outputs 37 classes but the charset has 12 \(11 characters and 1 "
+                                        r"special tokens\): give the dictionary the model was trained with"):
+        rec("doc/imgs_words_en/word_336.png")
+
+
 def test_the_description_follows_paddleocrs_flags_and_defaults(caplog):
     with caplog.at_level(logging.INFO, logger="ppocr"):
         ctc = describe(ReferenceFlags(rec_char_dict_path=IC15))
