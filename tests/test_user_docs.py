@@ -59,6 +59,7 @@ def test_the_known_exceptions_are_pages_that_exist():
 OWN_TESTS = {
     "doc/python_api.md": "tests/inference/test_python_api_doc.py",
     "doc/serving.md": "tests/tools/test_serving_doc.py",
+    "doc/tools/predict_rec.md": "tests/tools/test_predict_rec_doc.py",
     "doc/training_own_data.md": "tests/test_training_own_data_doc.py",
 }
 GENERIC_PAGES = [page for page in doc_pages() if page.as_posix() not in OWN_TESTS]

@@ -23,7 +23,7 @@ import signal
 import socket
 
 from ppocr.cli.crash_guard import CHILD_FLAG
-from ppocr.cli.predict import str2bool
+from ppocr.cli.predict_flags import str2bool
 from ppocr.cli.program import OneLineParser
 from ppocr.errors import UserError
 from ppocr.inference.predictor import disable_paddle_signal_handler

@@ -29,7 +29,12 @@ def image_transforms(config):
 
 
 class Preprocessor:
-    """Encoded image bytes -> the model's input array (C, H, W), through the registered ops."""
+    """Encoded image bytes -> the model's input array (C, H, W), through the registered ops;
+    ``batches`` stacks such arrays into the model's batches.
+
+    An op with ``collate`` (``BatchRecResizeImg``) sizes a whole batch at once: each image then
+    stays as that op leaves it, and ``batches`` takes the images in the op's ``order``.
+    """
 
     def __init__(self, transforms):
         from ppocr.data import build_ops
@@ -38,6 +43,7 @@ class Preprocessor:
         self.ops = build_ops(transforms, charset=None)
         shapes = [op.output_shape for op in self.ops if getattr(op, "output_shape", None)]
         self.output_shape = list(shapes[-1]) if shapes else None
+        self.batch_op = next((op for op in self.ops if hasattr(op, "collate")), None)
 
     def __call__(self, image_bytes):
         """Raises ``ppocr.data.SkipSample`` for an image that cannot be decoded."""
@@ -45,7 +51,16 @@ class Preprocessor:
         for op in self.ops:
             data = op(data)
         image = data["image"] if isinstance(data, dict) else data[0]
-        return np.asarray(image, dtype="float32")
+        return image if self.batch_op is not None else np.asarray(image, dtype="float32")
+
+    def batches(self, arrays, batch_size):
+        """``(positions, batch)`` pairs that cover ``arrays`` (this preprocessor's outputs),
+        ``batch_size`` at a time: ``batch`` is the model's input for ``arrays[p]``, p in ``positions``."""
+        order = self.batch_op.order(arrays) if self.batch_op is not None else list(range(len(arrays)))
+        for k in range(0, len(order), batch_size):
+            positions = order[k : k + batch_size]
+            items = [arrays[p] for p in positions]
+            yield positions, (self.batch_op.collate(items) if self.batch_op is not None else np.stack(items))
 
 
 def list_images(path):

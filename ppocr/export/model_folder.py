@@ -11,8 +11,10 @@
 - ``inference.onnx`` when exported with ``--onnx``.
 
 A folder without ``format_version`` was exported before the key existed: it is read as version 1
-when the rest is as version 1 has it. Nothing here imports Paddle (an onnxruntime deployment
-reads folders without it).
+when the rest is as version 1 has it. A folder of PaddleOCR's own (its Paddle graph and weights,
+with no ``inference.yml`` or one its export wrote) is described from predict_rec's flags by
+``reference_folder.describe``. Nothing here imports Paddle (an onnxruntime deployment reads
+folders without it).
 
 Example::
 
@@ -25,6 +27,7 @@ import os
 import yaml
 
 from ppocr.errors import UserError
+from ppocr.export.reference_folder import ReferenceFlags, describe, is_reference_info
 from ppocr.utils.io import atomic_write_bytes
 
 FORMAT_VERSION = 1
@@ -32,6 +35,8 @@ INFO_FILE = "inference.yml"
 PADDLE_PREFIX = "inference"  # paddle.jit.save's path prefix: inference.json + inference.pdiparams
 PADDLE_GRAPH_FILES = ("inference.json", "inference.pdmodel")
 PADDLE_PARAMS_FILE = "inference.pdiparams"
+# the reference's predictor also reads PaddleX's file names (utility.py's create_predictor)
+PADDLEX_FILES = ("model.json", "model.pdmodel", "model.pdiparams")
 ONNX_FILE = "inference.onnx"
 EXPORT_COMMAND = ("python tools/export_model.py -c CONFIG -o Global.pretrained_model=WEIGHTS "
                   "Global.save_inference_dir=FOLDER")
@@ -41,7 +46,9 @@ CHARSET_KEYS = ("scheme", "characters", "lower", "max_text_length")
 @dataclasses.dataclass(frozen=True)
 class ModelInfo:
     """What ``inference.yml`` says, checked. ``postprocess`` is the decoder's section without the
-    charset; ``charset`` is ``Charset.to_dict()``'s mapping."""
+    charset; ``charset`` is ``Charset.to_dict()``'s mapping. ``reference``: a PaddleOCR folder
+    described from flags; Paddle runs its graph with ``paddle_delete_passes`` deleted and, when
+    ``paddle_onednn`` is False, without oneDNN (Paddle 3.3.1 breaks it otherwise)."""
 
     model_dir: str
     format_version: int
@@ -50,6 +57,9 @@ class ModelInfo:
     transform_ops: list
     postprocess: dict
     charset: dict
+    reference: bool = False
+    paddle_delete_passes: tuple = ()
+    paddle_onednn: bool = None
 
     @property
     def path(self):
@@ -92,22 +102,28 @@ def _format_version(info, path):
     return version
 
 
-def read_model_info(model_dir):
+def read_model_info(model_dir, reference_flags=None):
     """``model_dir/inference.yml`` as a checked ``ModelInfo``; anything else is a one-line UserError
-    naming the file, what is missing and the command that writes a good folder."""
+    naming the file, what is missing and the command that writes a good folder. A PaddleOCR
+    folder is described from ``reference_flags`` (a ``ReferenceFlags``; None: the reference's defaults)."""
     model_dir = os.fspath(model_dir)
     if not os.path.isdir(model_dir):
         raise UserError(f"model folder {model_dir!r} does not exist: pass the folder tools/export_model.py wrote "
                         "(Global.save_inference_dir)")
     path = os.path.join(model_dir, INFO_FILE)
     if not os.path.isfile(path):
+        if _graph_files(model_dir) is not None:
+            return _reference_info(model_dir, reference_flags, None)
         raise UserError(f"{path!r} is missing: export the model with tools/export_model.py into that folder "
-                        f"({EXPORT_COMMAND})")
+                        f"({EXPORT_COMMAND}); a PaddleOCR inference folder holds {' or '.join(PADDLE_GRAPH_FILES)} "
+                        f"and {PADDLE_PARAMS_FILE} instead")
     try:
         with open(path, "rb") as f:
             info = yaml.safe_load(f.read().decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise _not_ours(path, f"is not readable YAML ({' '.join(str(e).split())})") from None
+    if is_reference_info(info) and _graph_files(model_dir) is not None:
+        return _reference_info(model_dir, reference_flags, info)
     if not isinstance(info, dict):
         raise _not_ours(path, "is not a mapping with Global, PreProcess and PostProcess sections")
     version = _format_version(info, path)
@@ -130,24 +146,35 @@ def read_model_info(model_dir):
                      postprocess={k: v for k, v in post.items() if k != "charset"}, charset=charset)
 
 
+def _reference_info(model_dir, flags, reference_info):
+    fields = describe(flags or ReferenceFlags(), reference_info)
+    return ModelInfo(model_dir=model_dir, format_version=FORMAT_VERSION, reference=True, **fields)
+
+
 def paddle_prefix(save_dir):
     """The path prefix ``paddle.jit.save`` writes the graph and weights under."""
     return os.path.join(save_dir, PADDLE_PREFIX)
 
 
+def _graph_files(model_dir):
+    """(graph, params) of the first complete pair of the folder (ours, then PaddleX's names), or None."""
+    for graphs, params in ((PADDLE_GRAPH_FILES, PADDLE_PARAMS_FILE), (PADDLEX_FILES[:2], PADDLEX_FILES[2])):
+        for name in graphs:
+            if os.path.isfile(os.path.join(model_dir, name)) and os.path.isfile(os.path.join(model_dir, params)):
+                return os.path.join(model_dir, name), os.path.join(model_dir, params)
+    return None
+
+
 def paddle_files(model_dir):
     """(graph, params) of the folder's Paddle inference model; a one-line UserError when either is missing."""
-    for name in PADDLE_GRAPH_FILES:
-        graph = os.path.join(model_dir, name)
-        if os.path.isfile(graph):
-            break
-    else:
+    found = _graph_files(model_dir)
+    if found is not None:
+        return found
+    if not any(os.path.isfile(os.path.join(model_dir, name)) for name in PADDLE_GRAPH_FILES + PADDLEX_FILES[:2]):
         raise UserError(f"{model_dir!r} has no {' or '.join(PADDLE_GRAPH_FILES)}: is it an exported model folder? "
                         f"Write one with {EXPORT_COMMAND}")
     params = os.path.join(model_dir, PADDLE_PARAMS_FILE)
-    if not os.path.isfile(params):
-        raise UserError(f"{params!r} is missing: re-export the model ({EXPORT_COMMAND})")
-    return graph, params
+    raise UserError(f"{params!r} is missing: re-export the model ({EXPORT_COMMAND})")
 
 
 def onnx_path(model_dir):

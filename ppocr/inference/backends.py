@@ -15,8 +15,8 @@ line in ``BACKENDS``; the folder's file names are ``model_folder.py``'s.
 
 Example::
 
-    backend = BACKENDS[choose_backend("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference")](
-        "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", cpu_threads=2)
+    folder = "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"
+    backend = BACKENDS[choose_backend(folder)](read_model_info(folder), EngineOptions(cpu_threads=2))
     backend.run(np.zeros([2, 3, 32, 100], dtype="float32")).shape   # (2, 25, 37)
 """
 import importlib.machinery
@@ -36,30 +36,18 @@ PADDLE_INSTALL = "pip install paddlepaddle (doc/python_api.md: the install witho
 
 
 class PaddleBackend:
-    """``paddle.inference`` predictor; ``enable_mkldnn`` None keeps Paddle's default (oneDNN on)."""
+    """``paddle.inference`` predictor on the folder ``info`` describes (a ``ModelInfo``), set up as
+    ``engine`` (an ``EngineOptions``) says: ``engine.paddle_config``."""
 
     name = "paddle"
 
-    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
-        import paddle
+    def __init__(self, info, engine):
         import paddle.inference as paddle_infer
 
-        graph, params = paddle_files(model_dir)
-        config = paddle_infer.Config(graph, params)
-        if use_gpu and paddle.is_compiled_with_cuda():
-            config.enable_use_gpu(500, 0)
-        else:
-            if use_gpu:
-                logger.warning("use_gpu: this PaddlePaddle is a CPU build; predicting on the CPU")
-            config.disable_gpu()
-            config.set_cpu_math_library_num_threads(int(cpu_threads or available_cores()))
-            if enable_mkldnn is False:
-                config.disable_mkldnn()
-            elif enable_mkldnn:
-                config.enable_mkldnn()
-        config.switch_ir_optim(True)
-        config.disable_glog_info()
-        self.predictor = paddle_infer.create_predictor(config)
+        from ppocr.inference.engine import paddle_config
+
+        self.config = paddle_config(info, engine)
+        self.predictor = paddle_infer.create_predictor(self.config)
         self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
         self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
 
@@ -70,27 +58,30 @@ class PaddleBackend:
 
 
 class OnnxRuntimeBackend:
-    """onnxruntime on ``inference.onnx``, default CPU provider (CUDA's when ``use_gpu`` and present)."""
+    """onnxruntime on ``inference.onnx``: ``engine.onnx_providers`` when given, else the CPU
+    provider (CUDA's first when ``engine.use_gpu`` and present)."""
 
     name = "onnxruntime"
 
-    def __init__(self, model_dir, use_gpu=False, enable_mkldnn=None, cpu_threads=None):
+    def __init__(self, info, engine):
         import onnxruntime as ort
 
-        path = onnx_path(model_dir)
+        path = onnx_path(info.model_dir)
         if not os.path.isfile(path):
             raise UserError(f"{path!r} is missing: export with tools/export_model.py ... --onnx, "
                             "or use the paddle backend")
-        if enable_mkldnn:
+        if engine.enable_mkldnn:
             logger.warning("enable_mkldnn is a Paddle inference option; onnxruntime ignores it")
         options = ort.SessionOptions()
-        options.intra_op_num_threads = int(cpu_threads or available_cores())
+        options.intra_op_num_threads = int(engine.cpu_threads or available_cores())
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # paddle2onnx leaves unused initialisers; ORT warns about each
         providers = ["CPUExecutionProvider"]
-        if use_gpu:
+        if engine.onnx_providers:
+            providers = list(engine.onnx_providers)
+        elif engine.use_gpu:
             if "CUDAExecutionProvider" in ort.get_available_providers():
-                providers.insert(0, "CUDAExecutionProvider")
+                providers.insert(0, ("CUDAExecutionProvider", {"device_id": engine.gpu("gpu_id")}))
             else:
                 logger.warning("use_gpu: this onnxruntime has no CUDA provider; predicting on the CPU")
         self.session = ort.InferenceSession(path, sess_options=options, providers=providers)

@@ -51,6 +51,12 @@ def positive_int(value, name):
     return int(value)
 
 
+def in_order(arrays, batch_size):
+    """``(positions, batch)`` pairs: the arrays stacked ``batch_size`` at a time, in order."""
+    for k in range(0, len(arrays), batch_size):
+        yield list(range(k, min(k + batch_size, len(arrays)))), np.stack(arrays[k : k + batch_size])
+
+
 class Pipeline:
     """``preprocess`` (encoded bytes -> the model's input array, raising ``SkipSample``), ``backend``
     (``run(batch) -> probabilities``) and ``postprocess`` (probabilities -> ``[(text, score)]``),
@@ -76,15 +82,21 @@ class Pipeline:
             raise UnreadableImage(f"undecodable image (OpenCV: {' '.join(str(e).split())[:200]})") from None
 
     def recognize(self, arrays):
-        """Arrays from ``prepare`` -> ``[(text, score)]``, ``batch_size`` at a time."""
-        results = []
-        for k in range(0, len(arrays), self.batch_size):
-            start = time.perf_counter()
-            probs = self.backend.run(np.stack(arrays[k : k + self.batch_size]))
+        """Arrays from ``prepare`` -> ``[(text, score)]`` in their order, ``batch_size`` at a time
+        (batched as the preprocessing says: ``Preprocessor.batches``)."""
+        results = [None] * len(arrays)
+        batches = getattr(self.preprocess, "batches", None) or in_order
+        start = time.perf_counter()
+        for positions, batch in batches(arrays, self.batch_size):
             middle = time.perf_counter()
-            results += [(str(text), float(score)) for text, score in self.postprocess(probs)]
-            self.times["inference"] += middle - start
-            self.times["postprocess"] += time.perf_counter() - middle
+            self.times["preprocess"] += middle - start
+            probs = self.backend.run(batch)
+            start = time.perf_counter()
+            for p, (text, score) in zip(positions, self.postprocess(probs)):
+                results[p] = (str(text), float(score))
+            self.times["inference"] += start - middle
+            self.times["postprocess"] += time.perf_counter() - start
+            start = time.perf_counter()
         return results
 
     def read(self, items):

@@ -1,6 +1,6 @@
-"""Deployment-side recognition on an exported model folder: the Python API (``from ppocr import
-TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py`` are built on. With the
-onnxruntime backend nothing here imports Paddle."""
+"""Deployment-side recognition on an exported model folder (or one of PaddleOCR's): the Python API
+(``from ppocr import TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py``
+are built on. With the onnxruntime backend nothing here imports Paddle."""
 import functools
 import signal
 import sys
@@ -10,7 +10,9 @@ from ppocr.charset import charset_from_dict
 from ppocr.data.preprocess import Preprocessor
 from ppocr.errors import UserError
 from ppocr.export.model_folder import EXPORT_COMMAND, read_model_info
+from ppocr.export.reference_folder import ReferenceFlags, check_flags
 from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend
+from ppocr.inference.engine import EngineOptions
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS
 from ppocr.inference.pipeline import Pipeline, pixel_limit, positive_int
 from ppocr.postprocess import POSTPROCESS
@@ -54,7 +56,9 @@ def _preprocessor(info):
 
 
 class TextRecognizer(Pipeline):
-    """Word images -> ``(text, score)`` readings, with an exported model folder.
+    """Word images -> ``(text, score)`` readings, with an exported model folder, or one of
+    PaddleOCR's own inference folders (its Paddle graph and weights, no ``inference.yml`` of this
+    toolkit), which the ``rec_*`` arguments describe as predict_rec's flags do there.
 
     One image (a path or ``pathlib.Path``, encoded bytes, or a uint8 BGR array as ``cv2.imread``
     gives) returns one reading; a list (or tuple) of them returns a list, in input order. An image
@@ -66,8 +70,11 @@ class TextRecognizer(Pipeline):
     ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``;
     Paddle is then not imported), ``"paddle"`` (Paddle inference), or None: onnxruntime when the
     folder holds ``inference.onnx`` and onnxruntime is installed, else paddle. Images are run
-    ``batch_size`` at a time. One instance must not be called from two threads at once
-    (``tools/serve.py`` gives it a single inference thread).
+    ``batch_size`` at a time. The keyword-only arguments are predict_rec's flags of the same names
+    (doc/tools/predict_rec.md): the engine's (``ppocr.inference.engine.EngineOptions``) and the
+    description of a PaddleOCR folder (``rec_algorithm``, ``rec_image_shape``, ...; for an
+    exported folder they are checked against its ``inference.yml``). One instance must not be
+    called from two threads at once (``tools/serve.py`` gives it a single inference thread).
 
     Example (from the repository's root)::
 
@@ -84,18 +91,30 @@ class TextRecognizer(Pipeline):
     """
 
     def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None,
-                 max_image_pixels=MAX_IMAGE_PIXELS):
+                 max_image_pixels=MAX_IMAGE_PIXELS, *, gpu_id=None, gpu_mem=None, use_tensorrt=False, precision="fp32",
+                 min_subgraph_size=None, max_batch_size=None, ir_optim=True, use_xpu=False, use_npu=False,
+                 use_mlu=False, use_gcu=False, onnx_providers=None, rec_algorithm=None, rec_image_shape=None,
+                 rec_char_dict_path=None, use_space_char=None, max_text_length=None):
         positive_int(batch_size, "batch_size")  # both before the model loads
         pixel_limit(max_image_pixels)
-        self.info = read_model_info(model_dir)
+        self.engine = EngineOptions(
+            use_gpu=bool(use_gpu), gpu_id=gpu_id, gpu_mem=gpu_mem, use_tensorrt=bool(use_tensorrt), precision=precision,
+            min_subgraph_size=min_subgraph_size, max_batch_size=max_batch_size, use_xpu=bool(use_xpu),
+            use_npu=bool(use_npu), use_mlu=bool(use_mlu), use_gcu=bool(use_gcu), enable_mkldnn=enable_mkldnn,
+            cpu_threads=cpu_threads, ir_optim=bool(ir_optim), onnx_providers=tuple(onnx_providers or ()) or None)
+        flags = ReferenceFlags(rec_algorithm=rec_algorithm, rec_image_shape=rec_image_shape,
+                               rec_char_dict_path=rec_char_dict_path, use_space_char=use_space_char,
+                               max_text_length=max_text_length)
+        self.info = read_model_info(model_dir, flags)
+        if not self.info.reference:
+            check_flags(flags, self.info)
         self.model_dir = self.info.model_dir
         self.charset, postprocess = _decoder(self.info)
         preprocess = _preprocessor(self.info)
         self.backend_name = choose_backend(self.model_dir, backend)
         if self.backend_name == PaddleBackend.name or sys.modules.get("paddle") is not None:
             disable_paddle_signal_handler()
-        backend = BACKENDS[self.backend_name](self.model_dir, use_gpu=use_gpu, enable_mkldnn=enable_mkldnn,
-                                              cpu_threads=cpu_threads)
+        backend = BACKENDS[self.backend_name](self.info, self.engine)
         super().__init__(preprocess, backend, postprocess, batch_size=batch_size, max_image_pixels=max_image_pixels)
 
     @property

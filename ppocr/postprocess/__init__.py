@@ -6,6 +6,7 @@ layout of the run, and a decoder of another is refused when the charset is built
 """
 import numpy as np
 
+from ppocr.errors import UserError
 from ppocr.registry import POSTPROCESS
 
 
@@ -26,6 +27,11 @@ class _GreedyDecode:
         if hasattr(preds, "numpy"):
             preds = preds.numpy()
         preds = np.asarray(preds)
+        if preds.shape[-1] > self.charset.num_classes:
+            # fewer is fine (PaddleOCR's default adds a space the model never predicts); more cannot be decoded
+            raise UserError(f"the model outputs {preds.shape[-1]} classes but the charset has {self.charset.num_classes} "
+                            f"({len(self.charset.characters)} characters and {len(self.charset.specials)} special tokens): "
+                            "give the dictionary the model was trained with (--rec_char_dict_path, --use_space_char)")
         return self.charset.decode(preds.argmax(axis=2), preds.max(axis=2))
 
 

@@ -8,9 +8,9 @@ import types
 
 import pytest
 
-from ppocr.charset import charset_from_dict
-from ppocr.cli.predict import build_parser, check_flags, read_booleans, str2bool
+from ppocr.cli.predict_flags import build_parser, read_booleans, str2bool
 from ppocr.errors import UserError
+from ppocr.export.reference_folder import ReferenceFlags, check_flags as check_description
 
 
 @pytest.mark.parametrize("text, value", [("True", True), ("true", True), ("TRUE", True), (" False ", False),
@@ -48,12 +48,20 @@ def test_a_word_that_is_no_boolean_stops_every_boolean_flag(capsys):
 
 
 def recognizer(shape, algorithm):
-    charset = charset_from_dict({"scheme": "attn", "characters": list("abc"), "lower": True, "max_text_length": 25})
-    return types.SimpleNamespace(image_shape=list(shape), algorithm=algorithm, charset=charset)
+    """What ``check_flags`` reads of an exported folder's ``ModelInfo``."""
+    charset = {"scheme": "attn", "characters": list("abc"), "lower": True, "max_text_length": 25}
+    return types.SimpleNamespace(image_shape=list(shape), algorithm=algorithm, charset=charset, model_dir="m")
 
 
 def flags(*argv):
     return build_parser().parse_args(["--image_dir=x", "--rec_model_dir=m", *argv])
+
+
+def check_flags(args, info):
+    """The description flags of ``args`` checked against the folder, as TextRecognizer checks them."""
+    check_description(ReferenceFlags(rec_algorithm=args.rec_algorithm, rec_image_shape=args.rec_image_shape,
+                                     rec_char_dict_path=args.rec_char_dict_path, use_space_char=args.use_space_char),
+                      info)
 
 
 def test_the_image_shape_must_be_the_exported_one(caplog):

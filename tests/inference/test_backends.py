@@ -9,7 +9,9 @@ import pytest
 from ppocr.config import merge_config
 from ppocr.data.preprocess import Preprocessor, image_transforms, read_bytes
 from ppocr.errors import UserError
+from ppocr.export.model_folder import read_model_info
 from ppocr.inference.backends import BACKENDS, DygraphBackend, OnnxRuntimeBackend, PaddleBackend, choose_backend
+from ppocr.inference.engine import EngineOptions
 from ppocr.training.recognizer import Recognizer
 from tests.e2e import REPO
 
@@ -38,7 +40,9 @@ def dygraph_probs(batch):
 def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
     assert batch.dtype == np.float32 and batch.shape[0] >= 10
     assert dygraph_probs.shape == (len(batch), 25, 37) and np.allclose(dygraph_probs.sum(-1), 1.0, atol=1e-4)
-    runtimes = (PaddleBackend(FOLDER, enable_mkldnn=False, cpu_threads=1), OnnxRuntimeBackend(FOLDER, cpu_threads=1))
+    info = read_model_info(FOLDER)
+    runtimes = (PaddleBackend(info, EngineOptions(enable_mkldnn=False, cpu_threads=1)),
+                OnnxRuntimeBackend(info, EngineOptions(cpu_threads=1)))
     for backend in runtimes:
         probs = backend.run(batch)
         assert probs.shape == dygraph_probs.shape and probs.dtype == np.float32

@@ -99,8 +99,10 @@ CASES = [
          expect=["cannot read optimizer state", "ckpt.pdopt"]),
     Case("inference folder without weights", PREDICT, ["--rec_model_dir={files}/no_params", "--image_dir={files}/mixed"],
          expect=["inference.pdiparams' is missing", "re-export"], cli=True),
+    # read as one of PaddleOCR's folders, which its flags describe: the dictionary is the one they lack here
     Case("inference folder without inference.yml", PREDICT, ["--rec_model_dir={files}/no_yml", "--image_dir={files}/mixed"],
-         expect=["inference.yml' is missing", "export the model with tools/export_model.py"]),
+         expect=["no inference.yml of this toolkit, so its characters come from --rec_char_dict_path",
+                 "export the model again (python tools/export_model.py) to write its inference.yml"]),
     Case("inference.yml of another program", PREDICT, ["--rec_model_dir={files}/not_ours", "--image_dir={files}/mixed"],
          expect=["not_ours/inference.yml' has no Global section", "write one with python tools/export_model.py"],
          cli=True),

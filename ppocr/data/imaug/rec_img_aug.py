@@ -98,7 +98,9 @@ class SPINRecResizeImg:
             img = cv2.cvtColor(img, code=cv2.COLOR_BGR2GRAY)
         _, height, width = self.output_shape
         img = cv2.resize(img, dsize=(width, height), interpolation=self.interpolation)
-        data["image"] = ((img.astype(np.float32) - self.mean) / self.std)[np.newaxis].astype(np.float32)
+        # float32 throughout and times 1 / std, as the reference computes it: the same bits, which its
+        # released SPIN weights (a near-tie away from another reading on some words) are sensitive to
+        data["image"] = ((img.astype(np.float32) - np.float32(self.mean)) * (np.float32(1) / np.float32(self.std)))[np.newaxis]
         return data
 
     def placeholder(self):
