@@ -64,7 +64,7 @@ CASES = [
           ("backbone", "Architecture.Backbone.name", "MobileNetV3"), ("neck", "Architecture.Neck.name", "SequenceEncoder"),
           ("head", "Architecture.Head.name", "CTCHead"), ("loss", "Loss.name", "CTCLoss"),
           ("postprocess", "PostProcess.name", "CTCLabelDecode"), ("metric", "Metric.name", "RecMetric"),
-          ("dataset", "Train.dataset.name", "LMDBDataSet"), ("optimizer", "Optimizer.name", "Adam"),
+          ("dataset", "Train.dataset.name", "LMDBDataSet"), ("optimizer", "Optimizer.name", "Adadelta, Adam"),
           ("lr schedule", "Optimizer.lr.name", "Const")]],
     Case("unknown data op", TRAIN, C + ["Train.dataset.transforms.0={{Nope: null}}"],
          expect=["unknown data op 'Nope'; registered data op names:"]),

@@ -56,5 +56,5 @@ def test_each_training_log_line_ends_with_the_eta_of_the_steps_left(tmp_path, re
     Trainer(setup(["-c", str(repo_root / CONFIG), "-o", *opts], "eta")[0]).train()
     etas = {step: record["eta"] for step, record in train_records(tmp_path / "out").items()}
     assert etas == {1: "0:00:04", 2: "0:00:03", 3: "0:00:01", 4: "0:00:00"}  # 3, 2, 1, 0 steps left
-    lines = [line for line in capsys.readouterr().out.splitlines() if "global_step:" in line]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "INFO: epoch: [" in line]
     assert len(lines) == 4 and lines[0].endswith("ips: 2.67 samples/s, eta: 0:00:04"), lines[0]
