@@ -19,8 +19,13 @@ et al., TPAMI 2018) exist to flatten them.
 
 Example::
 
-    glyphs, length = GlyphRenderer().render_each("BADGE", face, GlyphStyle(size=40))
-    layers = set_along(glyphs, arc_directions(length, radius=60.0, tilt=0.0), style=GlyphStyle(size=40))
+    from ppocr.synth import find_fonts
+    from ppocr.synth.curve import arc_directions, set_along
+    from ppocr.synth.render import GlyphRenderer, GlyphStyle
+
+    style = GlyphStyle(size=40)
+    glyphs, length = GlyphRenderer().render_each("BADGE", find_fonts()[0], style)
+    layers = set_along(glyphs, arc_directions(length, radius=60.0), style)   # an arch: ink, outline, shadow
 """
 import cv2
 import numpy as np
