@@ -258,7 +258,8 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, readings, ctc_probs, eval_failures)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, readings,
+                                     ctc_probs, eval_failures)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

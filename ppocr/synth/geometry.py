@@ -39,7 +39,7 @@ def distort(layers, rng, s, applied=None, curved=False, view=False):
         corners = rng.uniform(-1, 1, size=(4, 2)) * np.float32([strength * 0.4, strength])
     if angle == 0.0 and shear == 0.0 and corners is None and camera is None:
         return layers
-    applied.append("view" if camera else "perspective" if corners is not None else "rotate/shear")
+    applied.append("view" if camera is not None else "perspective" if corners is not None else "rotate/shear")
     return warp(layers, angle, shear, corners, camera)
 
 

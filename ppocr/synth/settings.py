@@ -2,8 +2,8 @@
 
 A sample draws, in this order: its text and letter case, a typeface (a family at random, then
 one of its faces), the glyph style (size, weight, letter spacing, outline, shadow), the geometry
-(a curve or a strong view, a cylinder, rotation, shear, projective distortion, the crop), the background and the colours,
-then the degradations of a camera and a codec. Each ``p_*`` is the probability that a sample gets
+(a curve or a strong view, a cylinder, rotation, shear, projective distortion, the crop), the
+background and the colours, then the degradations of a camera and a codec. Each ``p_*`` is the probability that a sample gets
 that effect; each ``(low, high)`` pair is a uniform range. ``DEFAULT_SETTINGS`` is what
 ``generate`` and ``tools/gen_synth_data.py`` use; tune by building another::
 
