@@ -57,16 +57,30 @@ RECIPE_BACKGROUNDS = ["/usr/share/backgrounds", "/usr/share/wallpapers", "/usr/s
 # one row per effect: the settings that make every sample of the row show it
 EFFECTS = {
     "photograph": dict(background_weights=(("photo", 1.0),), p_busy=1.0),
-    "cylinder": dict(p_arc=0.0, p_cylinder=1.0),
-    "arc": dict(p_arc=1.0),
+    "cylinder": dict(p_curve=0.0, p_cylinder=1.0),
+    "curve": dict(p_curve=1.0, p_view=0.0),
     "neighbours": dict(p_neighbours=1.0, p_loose=1.0),
     "board edges": dict(p_edges=1.0),
-    "perspective": dict(p_perspective=1.0, perspective=(0.18, 0.3)),
+    "perspective": dict(p_view=0.0, p_perspective=1.0, perspective=(0.18, 0.3)),
+    "strong view": dict(p_curve=0.0, p_view=1.0),
     "defocus": dict(p_motion_blur=0.0, p_defocus=1.0),
     "motion blur": dict(p_motion_blur=1.0),
     "cast shadow": dict(p_cast_shadow=1.0),
     "low resolution": dict(p_low_resolution=1.0),
     "JPEG": dict(p_jpeg=1.0, jpeg_quality=(10, 25)),
+}
+
+
+# the sheet of curved and perspective words: a row per shape, every sample of the row in it
+CURVED = {
+    "arc, upright box": dict(p_curve=1.0, p_view=0.0, curve_weights=(("arc", 1.0),), p_tilted_box=0.0),
+    "arc, tilted box": dict(p_curve=1.0, p_view=0.0, curve_weights=(("arc", 1.0),), p_tilted_box=1.0),
+    "arc, strong bend": dict(p_curve=1.0, p_view=0.0, curve_weights=(("arc", 1.0),), arc_radius=(1.2, 2.5)),
+    "wave": dict(p_curve=1.0, p_view=0.0, curve_weights=(("wave", 1.0),)),
+    "view, turned aside": dict(p_curve=0.0, p_view=1.0, view_axes=(("horizontal", 1.0),)),
+    "view, from below/above": dict(p_curve=0.0, p_view=1.0, view_axes=(("vertical", 1.0),)),
+    "view, both": dict(p_curve=0.0, p_view=1.0, view_axes=(("both", 1.0),)),
+    "slant": dict(p_curve=0.0, p_view=0.0, p_shear=1.0, shear=0.35),
 }
 
 
@@ -93,6 +107,18 @@ def synth_samples():
 def synth_effects():
     """A row of six training words per effect of the generator, each drawn with that effect
     on every sample (the rest as usual): a contact sheet of generated words only."""
+    _save("synth_effects.png", compose_grid(_effect_rows(EFFECTS, seed=20), ["effect"] + [""] * 6))
+
+
+def synth_curved():
+    """Words bent along arcs and waves and seen in strong views, a row of six per shape."""
+    _save("synth_curved.png", compose_grid(_effect_rows(CURVED, seed=40, label_width=215, height=56, width=270),
+                                           ["shape"] + [""] * 6))
+
+
+def _effect_rows(effects, seed, label_width=130, height=40, width=230):
+    """[[name, six tiles]] for each {name: settings changes} of ``effects``, in the recipe's
+    fonts and backgrounds where installed."""
     from dataclasses import replace
 
     from ppocr.synth import DEFAULT_SETTINGS, generate
@@ -101,21 +127,22 @@ def synth_effects():
     backgrounds = [f for f in RECIPE_BACKGROUNDS if os.path.isdir(f)] or None
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for k, (name, changes) in enumerate(EFFECTS.items()):
+        for k, (name, changes) in enumerate(effects.items()):
             folder = os.path.join(tmp, str(k))
-            generate(6, seed=20 + k, out_dir=folder, fonts=fonts, split="train", backgrounds=backgrounds,
+            generate(6, seed=seed + k, out_dir=folder, fonts=fonts, split="train", backgrounds=backgrounds,
                      settings=replace(DEFAULT_SETTINGS, **changes))
-            rows.append([_text(name, width=130)] + [tile for pair in _annotated(folder) for tile in pair[:1]])
-    _save("synth_effects.png", compose_grid(rows, ["effect"] + [""] * 6))
+            rows.append([_text(name, height=height, width=label_width)] +
+                        [pair[0] for pair in _annotated(folder, height=height, width=width)])
+    return rows
 
 
-def _annotated(folder):
+def _annotated(folder, height=40, width=230):
     """[[image tile, 'label | family' band]] of a generated folder, in sample order."""
     import json
 
     with open(os.path.join(folder, "meta.jsonl"), encoding="utf-8") as f:
         metas = [json.loads(line) for line in f]
-    return [[_tile(cv2.imread(os.path.join(folder, m["path"])), height=40)[:, :230],
+    return [[_tile(cv2.imread(os.path.join(folder, m["path"])), height=height)[:, :width],
              _text(f"{m['label']} | {m['family'][:16]}", height=40, width=220)] for m in metas]
 
 
@@ -269,8 +296,8 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, lmdb_inputs, rectify, readings, ctc_probs, eval_failures,
-                                     serving_page)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, readings,
+                                     ctc_probs, eval_failures, serving_page)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -8,8 +8,9 @@ Localisation in Natural Images", CVPR 2016), which showed how much colour contra
 surface under the text matter. Modules, in the order a sample is made:
 
 ``text``        what the word says, and its case          ``render``     glyphs, outline, shadow
-``fonts``       typefaces found, checked, by family        ``geometry``   curves, warps, the crop
-``split``       the held-out families                      ``background`` what the word is on
+``fonts``       typefaces found, checked, by family        ``geometry``   views, warps, the crop
+``split``       the held-out families                      ``curve``      words set along arcs and waves
+                                                           ``background`` what the word is on
 ``colours``     palette and contrast                       ``effects``    blur, noise, JPEG ...
 ``word``        one sample from all of the above           ``generator``  many, into LMDB/folders
 ``settings``    every probability and range                ``writers``, ``create_lmdb``: storage

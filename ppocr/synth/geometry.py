@@ -1,11 +1,14 @@
-"""Where the word lies: curved baselines, rotation, shear, projective distortion, and the crop.
+"""Where the word lies: a cylinder, rotation, shear, perspective, and the crop.
 
 All of it works on the layer stack of ``render.py`` (ink, outline, shadow), so the three stay
-aligned. Rotation, shear and perspective make one homography and one warp; a curved baseline is
-a remap (a sine wave, an arc of a circle as on round signs and stamps, or the side of a cylinder:
-a bottle, a column, a can; the kind of text the TPS and GA-SPIN rectifiers exist for). The crop
-is a detector's box around the word (``MAIN``: the neighbours' ink does not move it): mostly
-tight, sometimes loose, now and then cutting a little into the glyphs.
+aligned. Rotation, shear and perspective make one homography and one warp: either the corners
+moved a little, or a strong view, the word's plane turned 30-60 degrees away from the camera
+and projected through a pinhole, as SVT-Perspective (Phan et al., "Recognizing Text with
+Perspective Distortion in Natural Scenes", ICCV 2013) shows shop fronts photographed from the
+pavement. The side of a cylinder (a bottle, a column, a can) is a remap; words bent along an
+arc or a wave are set glyph by glyph (curve.py). The crop is a detector's box around the word
+(``MAIN``: the neighbours' ink does not move it): mostly tight, sometimes loose, now and then
+cutting a little into the glyphs; for a curved word, sometimes its rotated box (``level``).
 """
 import cv2
 import numpy as np
@@ -13,42 +16,75 @@ import numpy as np
 from ppocr.synth.render import MAIN
 
 
-def distort(layers, rng, s, applied=None):
+def distort(layers, rng, s, applied=None, curved=False, view=False):
     """The layers bent, rotated, sheared and put in perspective with settings ``s``; the names
-    of the effects drawn are appended to ``applied``."""
+    of the effects drawn are appended to ``applied``. A ``curved`` word (curve.py) is not
+    wrapped round a cylinder as well; a ``view`` is a strong out-of-plane one (``view_*``)
+    instead of the corners' small moves."""
     applied = [] if applied is None else applied
-    if rng.random() < s.p_arc:
-        layers = arc(layers, np.radians(rng.uniform(*s.arc_degrees)), downward=bool(rng.random() < 0.5))
-        applied.append("arc")
-    elif rng.random() < s.p_cylinder:
+    if not curved and rng.random() < s.p_cylinder:
         layers = cylinder(layers, np.radians(rng.uniform(*s.cylinder_degrees)), rng.uniform(-1, 1) * s.cylinder_tilt)
         applied.append("cylinder")
-    elif rng.random() < s.p_sine:
-        layers = sine(layers, rng)
-        applied.append("sine")
     angle = 0.0
     if rng.random() < s.p_rotate_large:
         angle = rng.uniform(-s.rotate_large_deg, s.rotate_large_deg)
     elif rng.random() < s.p_rotate:
         angle = rng.uniform(-s.rotate_deg, s.rotate_deg)
     shear = rng.uniform(-s.shear, s.shear) if rng.random() < s.p_shear else 0.0
-    corners = None
-    if rng.random() < s.p_perspective:
+    corners, camera = None, None
+    if view:
+        camera = draw_view(rng, s)
+    elif rng.random() < s.p_perspective:
         strength = rng.uniform(*s.perspective)
         corners = rng.uniform(-1, 1, size=(4, 2)) * np.float32([strength * 0.4, strength])
-    if angle == 0.0 and shear == 0.0 and corners is None:
+    if angle == 0.0 and shear == 0.0 and corners is None and camera is None:
         return layers
-    applied.append("perspective" if corners is not None else "rotate/shear")
-    return warp(layers, angle, shear, corners)
+    applied.append("view" if camera is not None else "perspective" if corners is not None else "rotate/shear")
+    return warp(layers, angle, shear, corners, camera)
 
 
-def warp(layers, angle, shear, corners=None):
-    """One homography: shear (x += shear * y), rotation by ``angle`` degrees, then each corner
-    moved by ``corners`` (4 x 2, fractions of the width and of the height)."""
+def draw_view(rng, s):
+    """``(tilt, axis, distance)`` of a strong view of settings ``s``: the word's plane turned
+    by ``tilt`` (30-60 degrees, either way) about an axis in it at ``axis`` radians from the
+    horizontal: near the vertical for horizontal foreshortening (one end nearer), near the
+    horizontal for vertical foreshortening (the top or the bottom nearer), a diagonal for both;
+    seen from ``distance`` times the word's larger side."""
+    kinds = [k for k, _ in s.view_axes]
+    weights = np.array([w for _, w in s.view_axes], dtype=np.float64)
+    kind = kinds[rng.choice(len(kinds), p=weights / weights.sum())]
+    tilt = np.radians(rng.uniform(*s.view_degrees)) * rng.choice([-1.0, 1.0])
+    if kind == "both":
+        axis = np.radians(rng.uniform(*s.view_both_axis)) * rng.choice([-1.0, 1.0])
+    else:
+        axis = np.radians((90.0 if kind == "horizontal" else 0.0) + rng.uniform(-1, 1) * s.view_axis_jitter)
+    return float(tilt), float(axis), float(rng.uniform(*s.view_distance))
+
+
+def project(points, tilt, axis, distance):
+    """``points`` (N x 2, pixels, centred on the plane) of a plane turned by ``tilt`` radians
+    about the line through its centre at ``axis`` radians from its x axis, seen by a pinhole
+    camera ``distance`` times the plane's larger side away; its centre keeps its scale."""
+    x, y = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    far = distance * max(np.ptp(x), np.ptp(y))
+    c, s = np.cos(axis), np.sin(axis)
+    along = x * c + y * s  # Rodrigues' rotation of (x, y, 0) about (c, s, 0)
+    turned_x = x * np.cos(tilt) + c * along * (1.0 - np.cos(tilt))
+    turned_y = y * np.cos(tilt) + s * along * (1.0 - np.cos(tilt))
+    depth = (c * y - s * x) * np.sin(tilt)
+    scale = far / (far + depth)
+    return np.stack([turned_x * scale, turned_y * scale], axis=1).astype(np.float32)
+
+
+def warp(layers, angle, shear, corners=None, camera=None):
+    """One homography: shear (x += shear * y), the plane seen by ``camera`` (``(tilt, axis,
+    distance)``, see ``project``), rotation by ``angle`` degrees, then each corner moved by
+    ``corners`` (4 x 2, fractions of the width and of the height)."""
     h, w = layers.shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     centred = src - np.float32([w / 2, h / 2])
     centred[:, 0] += shear * centred[:, 1]
+    if camera is not None:
+        centred = project(centred, *camera)
     theta = np.radians(angle)
     rotation = np.float32([[np.cos(theta), np.sin(theta)], [-np.sin(theta), np.cos(theta)]])
     dst = centred @ rotation.T
@@ -61,45 +97,22 @@ def warp(layers, angle, shear, corners=None):
                                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def sine(layers, rng):
-    """The baseline along part of a sine wave (each column shifted up or down)."""
-    h, w = layers.shape[:2]
-    phase, cycles = rng.uniform(0, 2 * np.pi), rng.uniform(0.3, 1.0)
-    # at most a slope of 0.3: a steeper wave tears a short word apart
-    amplitude = min(rng.uniform(0.08, 0.25) * h, 0.3 * w / (2 * np.pi * cycles))
-    pad = int(np.ceil(amplitude)) + 1
-    layers = cv2.copyMakeBorder(layers, top=pad, bottom=pad, left=0, right=0, borderType=cv2.BORDER_CONSTANT,
-                                value=0)
-    xs = np.arange(w, dtype=np.float32)
-    shift = (amplitude * np.sin(phase + 2 * np.pi * cycles * xs / w)).astype(np.float32)
-    map_x = np.broadcast_to(xs, (layers.shape[0], w)).astype(np.float32)
-    map_y = np.arange(layers.shape[0], dtype=np.float32)[:, None] + shift[None, :]
-    return cv2.remap(layers, map1=map_x, map2=map_y, interpolation=cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+def level(layers):
+    """The layers turned so that the smallest rectangle round the word's ink (``MAIN`` where
+    there is one) lies level, its side nearest the horizontal along the x axis: the rotated box
+    a detector such as DB gives, cut out straight for the recogniser."""
+    ys, xs = np.nonzero(_ink(layers) > 24)
+    if len(ys) < 3:
+        return layers
+    box = cv2.boxPoints(cv2.minAreaRect(np.stack([xs, ys], axis=1).astype(np.float32)))
+    sides = np.roll(box, -1, axis=0) - box
+    angles = (np.degrees(np.arctan2(sides[:, 1], sides[:, 0])) + 90.0) % 180.0 - 90.0
+    angle = float(angles[np.argmin(np.abs(angles))])
+    return warp(layers, angle, 0.0) if abs(angle) > 0.5 else layers
 
 
-def arc(layers, bend, downward=False):
-    """The text set on an arc of ``bend`` radians, letters upright on the circle's outside
-    (an arch), or, ``downward``, on its inside (a smile, as the lower text of a round sign)."""
-    if downward:
-        return np.ascontiguousarray(arc(np.ascontiguousarray(layers[::-1]), bend)[::-1])
-    h, w = layers.shape[:2]
-    bend = min(bend, w / (1.5 * h))  # a short word on a tight circle would turn inside out
-    radius = w / bend  # at the text's middle line
-    # the outline of the bent strip gives the size of the output
-    t = np.linspace(0.0, 1.0, 64)
-    edge_x = np.concatenate([t * w, t * w, np.zeros(2), np.full(2, w)])
-    edge_y = np.concatenate([np.zeros(64), np.full(64, h), [0, h], [0, h]])
-    theta = (edge_x - w / 2) / radius
-    r = radius + (h / 2 - edge_y)
-    px, py = r * np.sin(theta), -r * np.cos(theta)
-    left, top = px.min(), py.min()
-    out_w, out_h = int(np.ceil(px.max() - left)) + 1, int(np.ceil(py.max() - top)) + 1
-    gx, gy = np.meshgrid(np.arange(out_w, dtype=np.float32) + left, np.arange(out_h, dtype=np.float32) + top)
-    map_x = (np.arctan2(gx, -gy) * radius + w / 2).astype(np.float32)
-    map_y = (h / 2 - (np.hypot(gx, gy) - radius)).astype(np.float32)
-    return cv2.remap(layers, map1=map_x, map2=map_y, interpolation=cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+def _ink(layers):
+    return layers[..., MAIN] if layers.shape[2] > MAIN else layers.max(axis=2)
 
 
 def cylinder(layers, half_angle, tilt):
@@ -126,8 +139,7 @@ def cylinder(layers, half_angle, tilt):
 def crop(layers, rng, s):
     """The detector's box: the word's bounding box (its ``MAIN`` layer where there is one) with
     margins drawn from settings ``s``, in units of its height; outside the layers is empty."""
-    ink = layers[..., MAIN] if layers.shape[2] > MAIN else layers.max(axis=2)
-    ys, xs = np.nonzero(ink > 24)
+    ys, xs = np.nonzero(_ink(layers) > 24)
     if len(ys) == 0:
         return layers
     top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1

@@ -17,6 +17,16 @@ MAIN = 3  # with neighbouring text (clutter.py): the word's own ink, which the c
 
 
 @dataclass
+class Glyph:
+    """One character's layers, the point of them on the word's middle line at the centre of
+    its advance (x, y: where it is hung on a curve), and how far along the line that is."""
+
+    layers: np.ndarray
+    pivot: tuple
+    along: float
+
+
+@dataclass
 class GlyphStyle:
     """How one sample's glyphs are drawn, in pixels at ``size``."""
 
@@ -68,32 +78,48 @@ class GlyphRenderer:
     def render(self, text, face, style):
         font = self.font(face, style.size)
         ascent, descent = font.getmetrics()
-        shadow_pad = 0
-        if style.shadow:
-            shadow_pad = int(np.ceil(max(abs(style.shadow[0]), style.shadow[1]) + 3 * style.shadow[2]))
-        pad = style.size // 3 + style.bold + style.outline + shadow_pad + 2
+        pad = style.size // 3 + style.bold + style.outline + shadow_pad(style) + 2
         xs = self._positions(text, font, style.spacing)
         width = int(np.ceil(xs[-1] + 2 * pad)) + 1
         height = int(ascent + descent + 2 * pad)
         baseline = pad + ascent
         x0 = pad - min(0.0, float(xs[0]))
-        fill = self._draw(text, font, xs, x0, baseline, (width, height), style.bold)
-        if style.thin:
-            fill = _thinner(fill)
-        layers = np.zeros((height, width, 3), dtype=np.uint8)
-        layers[..., FILL] = fill
+        return finish(self._layers(text, font, xs, x0, baseline, (width, height), style), style)
+
+    def render_each(self, text, face, style):
+        """Each character of ``text`` drawn on its own, neither thinned nor shadowed (``finish``
+        does both once the glyphs are in place): ``(glyphs, length)``, a ``Glyph`` per visible
+        character and the length of the line they were set on, in pixels."""
+        font = self.font(face, style.size)
+        ascent, descent = font.getmetrics()
+        xs = self._positions(text, font, style.spacing, each=True)
+        _, top, _, bottom = font.getbbox(text, anchor="ls")
+        middle = -(top + bottom) / 2.0  # the word's middle line, above the baseline
+        pad = style.size // 3 + style.bold + style.outline + 2
+        height = int(ascent + descent + 2 * pad)
+        glyphs = []
+        for ch, x in zip(text, xs):
+            if ch.isspace():
+                continue
+            advance = font.getlength(ch)
+            size = (int(np.ceil(advance + 2 * pad)) + 1, height)
+            layers = self._layers(ch, font, np.array([0.0, advance]), pad, pad + ascent, size, style)
+            glyphs.append(Glyph(layers, (pad + advance / 2.0, pad + ascent - middle), float(x) + advance / 2.0))
+        return glyphs, float(xs[-1])
+
+    def _layers(self, text, font, xs, x0, baseline, size, style):
+        layers = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+        layers[..., FILL] = self._draw(text, font, xs, x0, baseline, size, style.bold)
         if style.outline:
-            layers[..., OUTLINE] = self._draw(text, font, xs, x0, baseline, (width, height),
-                                              style.bold + style.outline)
-        if style.shadow:
-            layers[..., SHADOW] = _shadow(np.maximum(layers[..., FILL], layers[..., OUTLINE]), style.shadow)
+            layers[..., OUTLINE] = self._draw(text, font, xs, x0, baseline, size, style.bold + style.outline)
         return layers
 
     @staticmethod
-    def _positions(text, font, spacing):
+    def _positions(text, font, spacing, each=False):
         """x of each character and, last, the end of the word: the font's advances (with its
-        kerning) plus ``spacing`` after each character."""
-        if spacing == 0:
+        kerning) plus ``spacing`` after each character (only the start and the end when there
+        is no spacing and not ``each``: the word is then drawn in one call)."""
+        if spacing == 0 and not each:
             return np.array([0.0, font.getlength(text)])
         xs = [font.getlength(text[:i]) + i * spacing for i in range(len(text))]
         xs.append(font.getlength(text) + (len(text) - 1) * spacing)
@@ -112,6 +138,16 @@ class GlyphRenderer:
         return np.asarray(canvas)
 
 
+def finish(layers, style):
+    """``layers`` with the strokes thinned and the shadow cast, as ``style`` asks; the layers
+    must leave ``shadow_pad(style)`` pixels of room around the ink."""
+    if style.thin:
+        layers[..., FILL] = _thinner(layers[..., FILL])
+    if style.shadow:
+        layers[..., SHADOW] = _cast_shadow(np.maximum(layers[..., FILL], layers[..., OUTLINE]), style.shadow)
+    return layers
+
+
 def _thinner(mask):
     """One pixel off each stroke, only where strokes are thick enough to keep their shape."""
     ink = mask > 127
@@ -123,7 +159,14 @@ def _thinner(mask):
     return cv2.erode(mask, kernel=np.ones((2, 2), dtype=np.uint8), iterations=1)
 
 
-def _shadow(mask, shadow):
+def shadow_pad(style):
+    """The room a shadow needs around the ink, in pixels."""
+    if not style.shadow:
+        return 0
+    return int(np.ceil(max(abs(style.shadow[0]), style.shadow[1]) + 3 * style.shadow[2]))
+
+
+def _cast_shadow(mask, shadow):
     dx, dy, sigma, hard = shadow
     if hard:  # an extrusion: the mask repeated along the offset, like 3-D lettering
         steps = max(1, int(round(np.hypot(dx, dy))))

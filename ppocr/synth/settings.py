@@ -2,8 +2,8 @@
 
 A sample draws, in this order: its text and letter case, a typeface (a family at random, then
 one of its faces), the glyph style (size, weight, letter spacing, outline, shadow), the geometry
-(rotation, shear, projective distortion, curved baseline, crop), the background and the colours,
-then the degradations of a camera and a codec. Each ``p_*`` is the probability that a sample gets
+(a curve or a strong view, a cylinder, rotation, shear, projective distortion, the crop), the
+background and the colours, then the degradations of a camera and a codec. Each ``p_*`` is the probability that a sample gets
 that effect; each ``(low, high)`` pair is a uniform range. ``DEFAULT_SETTINGS`` is what
 ``generate`` and ``tools/gen_synth_data.py`` use; tune by building another::
 
@@ -51,13 +51,33 @@ class SynthSettings:
     rotate_deg: float = 4.0
     p_rotate_large: float = 0.06  # a sign photographed askew
     rotate_large_deg: float = 15.0
-    p_shear: float = 0.10  # slanted (a synthetic italic, or the view of a slanted plane)
-    shear: float = 0.25
-    p_perspective: float = 0.35  # the plane of the text seen at an angle
+    p_shear: float = 0.15  # slanted (a synthetic italic, or the view of a slanted plane)
+    shear: float = 0.35
+    p_perspective: float = 0.35  # the plane of the text seen at a small angle: its corners moved
     perspective: tuple = (0.08, 0.22)  # corner displacement, fraction of the width and of the height
-    p_sine: float = 0.12  # a wavy baseline
-    p_arc: float = 0.06  # text set on a circle (logos, stamps, round signs)
-    arc_degrees: tuple = (25.0, 110.0)
+    # a strong view (geometry.py), as SVT-Perspective shows shop fronts seen from the pavement: the
+    # word's plane turned 30-60 degrees about an axis in it, near its vertical (one end nearer,
+    # taller), near its horizontal (the top or the bottom nearer, wider) or a diagonal (both),
+    # through a pinhole camera
+    p_view: float = 0.15
+    view_degrees: tuple = (30.0, 60.0)
+    view_axis_jitter: float = 12.0  # degrees off the vertical or horizontal axis
+    view_axes: tuple = (("horizontal", 0.6), ("vertical", 0.2), ("both", 0.2))
+    # the axis of "both", degrees from the horizontal: mostly turned aside, partly up or down (a sign
+    # above the street, seen from one side); nearer 45 the word would look turned in its plane
+    view_both_axis: tuple = (55.0, 75.0)
+    view_distance: tuple = (1.2, 4.0)  # the camera's distance in units of the word's length: near ones converge
+    # words set along a curve glyph by glyph (curve.py), as logos, badges, round signs show them;
+    # a sample is curved, or seen in a strong view, or neither (p_curve + p_view <= 1)
+    p_curve: float = 0.18
+    curve_weights: tuple = (("arc", 0.65), ("wave", 0.35))
+    arc_radius: tuple = (1.2, 12.0)  # of the circle at the text's middle, in font sizes, log-uniform
+    arc_max_degrees: float = 160.0  # a longer word gets a larger circle
+    p_arc_down: float = 0.5  # a smile (the bottom of a badge) rather than an arch
+    arc_tilt_degrees: float = 25.0  # the arc's chord turned by up to this: a stretch of a circle off its top
+    wave_degrees: tuple = (8.0, 30.0)  # a wave's steepest slope
+    wave_cycles: tuple = (0.4, 1.3)
+    p_tilted_box: float = 0.5  # a curved word cut out along its rotated box (else its upright one)
     p_cylinder: float = 0.06  # text round a bottle, a can, a column
     cylinder_degrees: tuple = (20.0, 75.0)  # half the angle of the cylinder the word covers
     cylinder_tilt: float = 0.35  # bend of the baseline seen from above or below, fraction of the height

@@ -21,7 +21,8 @@ from ppocr.synth.background import make_background
 from ppocr.synth.clutter import add_neighbours, draw_edges
 from ppocr.synth.effects import Degrader
 from ppocr.synth.fonts import group_by_family
-from ppocr.synth.geometry import crop, distort
+from ppocr.synth.curve import draw_curve, set_along
+from ppocr.synth.geometry import crop, distort, level
 from ppocr.synth.render import FILL, MAIN, OUTLINE, SHADOW, GlyphRenderer, draw_style
 from ppocr.synth.settings import DEFAULT_SETTINGS
 from ppocr.synth.text import TextSampler
@@ -33,6 +34,9 @@ class WordRenderer:
     def __init__(self, faces, words, case="mixed", max_len=25, settings=DEFAULT_SETTINGS):
         if not faces:
             raise UserError("no font to draw with: give --fonts folders or globs of .ttf/.otf/.ttc files")
+        if not 0.0 <= settings.p_curve + settings.p_view <= 1.0:
+            raise UserError(f"p_curve + p_view is the share of samples curved or in a strong view, at most 1: got "
+                            f"{settings.p_curve} + {settings.p_view}; lower one of them")
         self.settings = settings
         self.text = TextSampler(words, case=case, max_len=max_len, settings=settings)
         # a family at random, then one of its faces: a family of 40 weights weighs what one of 1 does
@@ -50,11 +54,23 @@ class WordRenderer:
         face = faces[rng.integers(len(faces))]
         style = draw_style(rng, s)
         applied = []
-        layers = self.glyphs.render(text, face, style)
+        shape = rng.random()  # one draw: curved, seen in a strong view, or neither
+        curved, view = shape < s.p_curve, s.p_curve <= shape < s.p_curve + s.p_view
+        if curved:
+            glyphs, length = self.glyphs.render_each(text, face, style)
+            kind, theta = draw_curve(rng, s, length, style.size)
+            layers = set_along(glyphs, theta, style)
+            applied.append(kind)
+        else:
+            layers = self.glyphs.render(text, face, style)
         if rng.random() < s.p_neighbours:
             layers = add_neighbours(layers, rng, s, lambda other: self.glyphs.render(other, face, style), self.text,
                                     applied)
-        layers = crop(distort(layers, rng, s, applied), rng, s)[..., :MAIN]
+        layers = distort(layers, rng, s, applied, curved=curved, view=view)
+        if curved and rng.random() < s.p_tilted_box:
+            layers = level(layers)
+            applied.append("tilted box")
+        layers = crop(layers, rng, s)[..., :MAIN]
         image = self._paint(layers, style, rng, bank, applied)
         height = int(rng.integers(*self._heights(layers[..., FILL])))
         width = max(1, int(round(image.shape[1] * height / image.shape[0])))

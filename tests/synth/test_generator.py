@@ -55,6 +55,9 @@ def test_same_seed_same_bytes_whatever_the_workers_chunks_and_banks(tmp_path, mo
     assert items[b"image-000000001"] == a["images/word_000000001.jpg"]
     first_line = a["labels.txt"].decode().splitlines()[0]
     assert first_line == "images/word_000000001.jpg\t" + items[b"label-000000001"].decode()
+    # the run holds words bent along a curve, cut out along a tilted box and seen in a strong view
+    effects = [e for m in metas(items) for e in m["effects"]]
+    assert {"arc", "wave", "tilted box", "view"} <= set(effects), effects
 
 
 def test_every_sample_records_its_font_family_and_case(tmp_path):
