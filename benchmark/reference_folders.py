@@ -101,8 +101,9 @@ def reference_export(args, name, weights, python, graph_format):
     published = os.path.join(args.work_dir, f"{name}_{graph_format}")
     shutil.rmtree(published, ignore_errors=True)
     os.makedirs(published)
-    for file in (f"inference.{graph_format}", "inference.pdiparams"):
-        shutil.copy(os.path.join(out, file), published)
+    for file in os.listdir(out):  # its graph and weights; its inference.yml is not published
+        if file.endswith((f".{graph_format}", ".pdiparams")):
+            shutil.copy(os.path.join(out, file), published)
     return published
 
 

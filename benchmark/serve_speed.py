@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ppocr.export.model_folder import has_onnx  # noqa: E402
 from ppocr.serving.service_client import ServiceClient  # noqa: E402
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
@@ -38,7 +39,7 @@ def free_port():
 def model_folder(args, tmp):
     """The folder to serve: the given one, or the shipped model (with ONNX added in a copy if needed)."""
     folder = Path(args.rec_model_dir or SHIPPED)
-    if args.backend == "onnxruntime" and not (folder / "inference.onnx").exists():
+    if args.backend == "onnxruntime" and not has_onnx(str(folder)):
         from ppocr.export.onnx_export import export_onnx
 
         copy = Path(tmp) / "inference"

@@ -173,12 +173,11 @@ def lmdb_inputs():
 
 
 def rectify():
-    from ppocr.config import load_config
+    from ppocr.config import merge_config
     from ppocr.inference.vis_rectify import visualize_rectification
     from ppocr.training.recognizer import Recognizer
 
-    config = load_config(CONFIG)
-    config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
+    config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
     visualize_rectification(Recognizer.from_config(config), [p for p, _ in _samples()][:6],
                             os.path.join(IMGS, "rectify_starnet.png"), scale=2)
     print(os.path.join(IMGS, "rectify_starnet.png"))
@@ -192,13 +191,12 @@ def _readings_sheet(name, readings, title):
 
 def readings():
     """infer_rec (dygraph weights) and predict_rec (exported model) on the bundled samples."""
-    from ppocr.config import load_config
+    from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.predictor import TextRecognizer
     from ppocr.training.recognizer import Recognizer
 
-    config = load_config(CONFIG)
-    config["Global"]["pretrained_model"] = os.path.join(SHIPPED, "best_accuracy")
+    config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
     paths = [p for p, _ in _samples()]
     _readings_sheet("infer_rec_readings.png", dygraph_pipeline(Recognizer.from_config(config))(paths), "infer_rec")
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))

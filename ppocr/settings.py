@@ -17,7 +17,7 @@ Example::
 import dataclasses
 from typing import Optional, Union
 
-from ppocr.config_check import (
+from ppocr.config_types import (
     AMP_DTYPE,
     AMP_LEVEL,
     BOOL,

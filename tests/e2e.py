@@ -10,6 +10,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def library_users():
+    """The Python files of the library, the benchmarks and the doc's picture script: the code whose
+    reading of a config or a model folder must go through the library's one reader of it."""
+    return [*sorted((REPO / "ppocr").rglob("*.py")), *sorted((REPO / "benchmark").glob("*.py")),
+            REPO / "doc" / "make_pictures.py"]
+
+
 def run_tool(*args, cwd=REPO, timeout=900, expect=0, env=None):
     """``python ARGS...`` in ``cwd``; asserts the exit code and returns the CompletedProcess."""
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "FLAGS_call_stack_level": "0", **(env or {})}
