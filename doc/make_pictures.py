@@ -174,11 +174,12 @@ def lmdb_inputs():
 
 def rectify():
     from ppocr.config import merge_config
+    from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.vis_rectify import visualize_rectification
     from ppocr.training.recognizer import Recognizer
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
-    visualize_rectification(Recognizer.from_config(config), [p for p, _ in _samples()][:6],
+    visualize_rectification(dygraph_pipeline(Recognizer.from_config(config)), [p for p, _ in _samples()][:6],
                             os.path.join(IMGS, "rectify_starnet.png"), scale=2)
     print(os.path.join(IMGS, "rectify_starnet.png"))
 

@@ -123,8 +123,8 @@ class GlobalSettings:
     save_inference_dir: Optional[str] = _key(None, PATH, "export_model.py's output folder")
     export_onnx: bool = _key(False, BOOL, "export_model.py also writes inference.onnx")
     infer_img: Optional[str] = _key(None, PATH, "infer_rec.py / vis_rectify.py: an image or a folder")
-    max_image_pixels: int = _key(4_000_000, NON_NEGATIVE, "infer_rec.py skips an image of more pixels (width x "
-                                                            "height, from its header); 0: no limit")
+    max_image_pixels: int = _key(4_000_000, NON_NEGATIVE, "infer_rec.py and vis_rectify.py skip an image of more "
+                                                            "pixels (width x height, from its header); 0: no limit")
     save_res_path: Optional[str] = _key(None, PATH,
                                         "infer_rec.py writes its readings here (path, text, score per line, tab-separated)")
     # the charset

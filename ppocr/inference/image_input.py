@@ -8,7 +8,9 @@ ambiguous: a one-line ``UserError``.
 
 An image over ``max_image_pixels`` (width x height) is refused from its header, before anything is
 decoded (``max_image_pixels=None``: no limit); like a file that cannot be opened or bytes that are no image, it is an
-``UnreadableImage`` naming why, which the pipeline turns into a ``Skipped`` result.
+``UnreadableImage`` naming why, which the pipeline turns into a ``Skipped`` result. This is the one
+pixel-limit check: the HTTP service answers ``TooManyPixels`` and ``UnknownFormat`` with its own
+status codes.
 """
 import os
 
@@ -28,6 +30,22 @@ class UnreadableImage(Exception):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
+
+
+class UnknownFormat(UnreadableImage):
+    """Bytes whose header is none of ``image_header``'s formats: their size is unknown before decoding."""
+
+    def __init__(self):
+        super().__init__(f"undecodable image: not a {FORMATS} file")
+
+
+class TooManyPixels(UnreadableImage):
+    """An image of more than ``limit`` pixels (``width`` x ``height``, from its header)."""
+
+    def __init__(self, width, height, limit):
+        super().__init__(f"too many pixels: {width} x {height} = {width * height}, more than "
+                         f"max_image_pixels={limit}: crop or shrink the image (or raise max_image_pixels)")
+        self.pixels, self.limit = width * height, limit
 
 
 def _is_one_image(item):
@@ -65,11 +83,6 @@ def as_image_list(images):
     return items, single
 
 
-def too_many_pixels(width, height, limit):
-    return UnreadableImage(f"too many pixels: {width} x {height} = {width * height}, more than "
-                           f"max_image_pixels={limit}: crop or shrink the image (or raise max_image_pixels)")
-
-
 def over_limit(width, height, limit):
     """Whether an image of ``width`` x ``height`` is over ``limit`` pixels (None: no limit)."""
     return limit is not None and width * height > limit
@@ -89,7 +102,7 @@ def encoded_image(item, max_image_pixels=MAX_IMAGE_PIXELS):
     if isinstance(item, np.ndarray):
         height, width = item.shape[:2]
         if over_limit(width, height, max_image_pixels):
-            raise too_many_pixels(width, height, max_image_pixels)
+            raise TooManyPixels(width, height, max_image_pixels)
         import cv2
 
         ok, encoded = cv2.imencode(".bmp", np.ascontiguousarray(item))
@@ -106,7 +119,7 @@ def encoded_image(item, max_image_pixels=MAX_IMAGE_PIXELS):
         raw = bytes(item)
     size = image_size(raw)
     if size is None:  # its size unknown before decoding, it could be a decompression bomb
-        raise UnreadableImage(f"undecodable image: not a {FORMATS} file")
+        raise UnknownFormat()
     if over_limit(*size, max_image_pixels):
-        raise too_many_pixels(*size, max_image_pixels)
+        raise TooManyPixels(*size, max_image_pixels)
     return raw

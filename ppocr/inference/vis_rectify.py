@@ -8,33 +8,52 @@ generator's input are the fiducial points; the structure-preserving transform's 
 the colour-transformed image), so nothing here re-implements a rectifier or asks which
 algorithm it is.
 
+Images are read, preprocessed, run and decoded by the inference pipeline with the dygraph model as
+its backend (``dygraph_pipeline``), one image per model call, so that the hooks see each image's
+intermediates; an image the pipeline cannot read is named and left out, as ``tools/infer_rec.py``
+leaves it out.
+
 Example::
 
     from ppocr.config import merge_config
+    from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.training.recognizer import Recognizer
     cfg = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
                        ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
-    visualize_rectification(Recognizer.from_config(cfg), ["doc/imgs_words_en/word_10.png"], "rectify.png")
+    pipeline = dygraph_pipeline(Recognizer.from_config(cfg))
+    visualize_rectification(pipeline, ["doc/imgs_words_en/word_10.png"], "rectify.png")
 """
+import logging
+
 import cv2
 import numpy as np
-import paddle
 
-from ppocr.data import SkipSample
-from ppocr.data.preprocess import list_images, read_bytes
+from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
+from ppocr.inference.image_input import UnreadableImage
+from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
 from ppocr.settings import GlobalSettings
 from ppocr.training.recognizer import Recognizer
 from ppocr.utils.io import atomic_write_bytes
 
+logger = logging.getLogger("ppocr")
+
 HEADER = 22  # pixels of the column-title band
 TEXT_WIDTH = 170  # least width of the reading column
 
 
 class RectifierProbe:
-    """Forward hooks that keep the rectifier's intermediates of the last forward pass."""
+    """Forward hooks that keep the rectifier's intermediates of the last forward pass; a context
+    manager that removes them on leaving.
+
+    Example::
+
+        with RectifierProbe(model) as probe:
+            pipeline.recognize([image])
+        probe.caught["rectified"].shape     # (1, 3, 32, 100)
+    """
 
     def __init__(self, model):
         if getattr(model, "transform", None) is None:
@@ -58,17 +77,23 @@ class RectifierProbe:
         for handle in self.handles:
             handle.remove()
 
+    def __enter__(self):
+        return self
 
-def rectify(model, images):
-    """Run ``model`` (eval mode) on a batch [N, C, H, W] of preprocessed images; returns
-    ``(head output, {'rectified', 'fiducials', and for GA-SPIN 'colour'})`` as numpy arrays."""
-    probe = RectifierProbe(model)
-    try:
-        with paddle.no_grad():
-            preds = model(paddle.to_tensor(np.ascontiguousarray(images, dtype=np.float32)))
-    finally:
-        probe.remove()
-    return preds, probe.caught
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def rectify(pipeline, images):
+    """Run ``images`` (the pipeline's prepared arrays) through ``pipeline`` (a ``dygraph_pipeline``),
+    one per model call; returns ``(readings, [{'rectified', 'fiducials', and for GA-SPIN 'colour'}])``,
+    the intermediates of each image as numpy arrays without the batch axis."""
+    readings, caught = [], []
+    with RectifierProbe(pipeline.backend.model) as probe:
+        for image in images:
+            readings += pipeline.recognize([image])
+            caught.append({name: value[0] for name, value in probe.caught.items()})
+    return readings, caught
 
 
 def draw_fiducials(tile, points):
@@ -122,20 +147,18 @@ def compose_grid(rows, titles, gap=4):
     return np.concatenate(body[:-1], axis=0)
 
 
-def rectification_grid(recognizer, images, scale=3, with_reading=True):
-    """``(grid, readings)``: the BGR uint8 grid of ``images`` (the recogniser's preprocessed arrays,
-    ``recognizer.preprocess(encoded bytes)``), one row per image, and the model's [(text, score)].
+def rectification_grid(pipeline, images, scale=3, with_reading=True):
+    """``(grid, readings)``: the BGR uint8 grid of ``images`` (the arrays ``pipeline.prepare`` made of
+    them; ``pipeline`` a ``dygraph_pipeline``), one row per image, and the model's [(text, score)].
     ``with_reading=False`` leaves the reading column out (the service's page shows its own)."""
-    model, preprocess = recognizer.model, recognizer.preprocess
-    model.eval()
-    display = next((op for op in reversed(preprocess.ops) if hasattr(op, "to_uint8")), None)
+    pipeline.backend.model.eval()
+    display = next((op for op in reversed(pipeline.preprocess.ops) if hasattr(op, "to_uint8")), None)
     if display is None:
         raise UserError("the Eval transforms have no resize op that can turn the model input back into pixels")
     if not len(images):
         raise UserError("no image to draw: give image files or a folder of images")
-    preds, caught = rectify(model, np.stack(images))
-    readings = recognizer.postprocess(preds)
-    has_colour = "colour" in caught
+    readings, caught = rectify(pipeline, images)
+    has_colour = "colour" in caught[0]
     titles = ["input + fiducial points"] + (["colour-transformed"] if has_colour else []) + ["rectified"]
     titles += ["reading"] if with_reading else []
 
@@ -144,11 +167,11 @@ def rectification_grid(recognizer, images, scale=3, with_reading=True):
                           interpolation=cv2.INTER_NEAREST)
 
     rows = []
-    for i, (text, score) in enumerate(readings):
-        first = big(images[i])
-        if "fiducials" in caught:
-            first = draw_fiducials(first, caught["fiducials"][i])
-        row = [first] + ([big(caught["colour"][i])] if has_colour else []) + [big(caught["rectified"][i])]
+    for image, seen, (text, score) in zip(images, caught, readings):
+        first = big(image)
+        if "fiducials" in seen:
+            first = draw_fiducials(first, seen["fiducials"])
+        row = [first] + ([big(seen["colour"])] if has_colour else []) + [big(seen["rectified"])]
         if with_reading:
             row.append(_label(TEXT_WIDTH, first.shape[0], f"{text} ({score:.2f})", scale=0.7))
         rows.append(row)
@@ -162,19 +185,22 @@ def png_bytes(grid):
     return buf.tobytes()
 
 
-def visualize_rectification(recognizer, image_paths, out_path, scale=3):
-    """Write the grid of ``image_paths`` through ``recognizer`` (a ``Recognizer``) to ``out_path`` (PNG).
-
-    Returns the readings [(path, text, score)].
+def visualize_rectification(pipeline, image_paths, out_path, scale=3):
+    """Write the grid of ``image_paths`` through ``pipeline`` (a ``dygraph_pipeline``) to ``out_path``
+    (PNG); an image the pipeline cannot read is named in a warning and left out, none readable is a
+    UserError. Returns the readings [(path, text, score)] of the rows drawn.
     """
     paths, images = [], []
     for path in image_paths:
         try:
-            images.append(recognizer.preprocess(read_bytes(path)))
+            images.append(pipeline.prepare(path))
             paths.append(path)
-        except SkipSample as e:
-            raise UserError(f"{path}: cannot be read as an image ({e.reason})") from None
-    grid, readings = rectification_grid(recognizer, images, scale=scale)
+        except UnreadableImage as e:
+            logger.warning("skipped %s: %s", path, e.reason)
+    if image_paths and not images:
+        raise UserError(f"none of the {len(image_paths)} images could be read (each is named above): give image "
+                        "files that OpenCV decodes (png, jpg, bmp, ...)")
+    grid, readings = rectification_grid(pipeline, images, scale=scale)
     atomic_write_bytes(out_path, png_bytes(grid))
     return [(p, t, s) for p, (t, s) in zip(paths, readings)]
 
@@ -191,8 +217,10 @@ def draw_rectification(config, out_path, max_images=16, scale=3):
     through the trained model of ``config``; prints the readings, returns them."""
     recognizer = Recognizer.from_config(
         config, why=" (an untrained rectifier only shows its initial, near-identity warp)")
-    paths = list_images(GlobalSettings.of(config).infer_img)[: max(1, max_images)]
-    readings = visualize_rectification(recognizer, paths, out_path, scale=max(1, scale))
+    settings = GlobalSettings.of(config)
+    pipeline = dygraph_pipeline(recognizer, max_image_pixels=settings.max_image_pixels or None)
+    paths = list_images(settings.infer_img)[: max(1, max_images)]
+    readings = visualize_rectification(pipeline, paths, out_path, scale=max(1, scale))
     for path, text, score in readings:
         print(f"{path}\t{text}\t{score:.4f}")
     print(f"rectification grid written to {out_path}")

@@ -6,9 +6,9 @@ exactly what the JSON API answers. Two routes serve it and nothing else:
 
 - ``GET /model``: the model's name, algorithm, backend and dictionary, and whether the page can
   show the rectified image (and why not);
-- ``POST /rectify`` (one image, as ``/predict`` takes it) -> a PNG of what the rectifier (TPS or
-  GA-SPIN) makes of it, drawn by ``ppocr.inference.vis_rectify`` (the picture of
-  ``tools/vis_rectify.py``, without its reading column).
+- ``POST /rectify`` (one image, as ``/predict`` takes it, and refused as it refuses one) -> a PNG of
+  what the rectifier (TPS or GA-SPIN) makes of it, drawn by ``ppocr.inference.vis_rectify`` (the
+  picture of ``tools/vis_rectify.py``, without its reading column).
 
 An exported graph does not give its rectifier's intermediate images, so the picture comes from the
 dygraph model of the folder's ``config.yml`` (which ``tools/export_model.py`` writes) with the
@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
+from ppocr.inference.image_input import MAX_IMAGE_PIXELS, UnreadableImage
 
 logger = logging.getLogger("ppocr")
 PAGE_FILE = Path(__file__).with_name("page.html")
@@ -51,12 +52,14 @@ def model_summary(model_dir, backend, rectify_view):
 
 
 class RectifyView:
-    """The rectifier's picture of one image, from the dygraph model of ``model_dir/config.yml``."""
+    """The rectifier's picture of one image, from the dygraph model of ``model_dir/config.yml``, read
+    through its inference pipeline (images over ``max_image_pixels`` refused, as ``/predict`` does)."""
 
-    def __init__(self, model_dir):
+    def __init__(self, model_dir, max_image_pixels=MAX_IMAGE_PIXELS):
         self.config_path = os.path.join(model_dir, CONFIG_FILE)
+        self.max_image_pixels = max_image_pixels
         self.lock = threading.Lock()
-        self.recognizer, self.error = None, None
+        self.pipeline, self.error = None, None
 
     def _config(self):
         from ppocr.config import load_config
@@ -85,39 +88,39 @@ class RectifyView:
         return True, ""
 
     def _load(self):
+        from ppocr.inference.pipeline import dygraph_pipeline
         from ppocr.training.recognizer import Recognizer
 
         available, why = self.availability()
         if not available:
             raise UserError(why)
         try:
-            self.recognizer = Recognizer.from_config(self._config())
+            recognizer = Recognizer.from_config(self._config())
         except UserError as e:
             self.error = f"the model of {CONFIG_FILE} does not load: {e}"
             raise UserError(self.error) from None
+        self.pipeline = dygraph_pipeline(recognizer, max_image_pixels=self.max_image_pixels)
         logger.info("the page's rectified images: the dygraph model of %s", self.config_path)
 
     def png(self, raw):
-        """PNG bytes of the rectifier's picture of one encoded image; UserError when it cannot be drawn."""
-        from ppocr.data.skip import SkipSample
+        """PNG bytes of the rectifier's picture of one encoded image; UserError when it cannot be drawn,
+        ``UnreadableImage`` (from the pipeline) when the image is not read."""
         from ppocr.inference.vis_rectify import png_bytes, rectification_grid
 
         with self.lock:  # one dygraph forward at a time; the model is built by the first caller
-            if self.recognizer is None:
+            if self.pipeline is None:
                 self._load()
-            try:
-                image = self.recognizer.preprocess(raw)
-            except SkipSample as e:
-                raise UserError(f"the image could not be decoded ({e.reason})") from None
-            grid, _ = rectification_grid(self.recognizer, [image], scale=2, with_reading=False)
+            image = self.pipeline.prepare(raw)
+            grid, _ = rectification_grid(self.pipeline, [image], scale=2, with_reading=False)
         return png_bytes(grid)
 
 
-def add_page_routes(app, service, settings, read_one_image, service_error):
+def add_page_routes(app, service, settings, read_one_image, service_error, image_refusal):
     """``GET /``, ``GET /model`` and ``POST /rectify`` on ``app``. ``read_one_image(request)`` gives
-    the checked bytes of a request's one image (as ``/predict`` reads it); ``service_error(status,
-    code, detail)`` is the service's refusal."""
-    view = RectifyView(settings.rec_model_dir)
+    ``(name, bytes)`` of a request's one image (as ``/predict`` reads it); ``service_error(status,
+    code, detail)`` is the service's refusal, ``image_refusal(unread, name)`` its answer to an image
+    the pipeline did not read."""
+    view = RectifyView(settings.rec_model_dir, max_image_pixels=settings.max_image_pixels)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page():
@@ -133,9 +136,11 @@ def add_page_routes(app, service, settings, read_one_image, service_error):
     @app.post("/rectify", response_class=Response, responses={200: {"content": {"image/png": {}}}})
     async def rectify(request: Request):
         """One image -> a PNG: the input with the fiducial points the rectifier predicts, and its output."""
-        raw = await read_one_image(request)
+        name, raw = await read_one_image(request)
         try:
             png = await asyncio.get_running_loop().run_in_executor(None, view.png, raw)
+        except UnreadableImage as e:
+            raise image_refusal(e, name) from None
         except UserError as e:
             raise service_error(409, "no_rectified_image", str(e)) from None
         return Response(png, media_type="image/png")

@@ -25,8 +25,8 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from ppocr.inference.image_header import FORMATS, image_size
-from ppocr.inference.image_input import MAX_IMAGE_PIXELS, UnreadableImage
+from ppocr.inference.image_header import FORMATS
+from ppocr.inference.image_input import MAX_IMAGE_PIXELS, TooManyPixels, UnknownFormat, UnreadableImage
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.serving.batching import Busy, MicroBatcher, Stopped
 from ppocr.serving.body_limit import BodyLimit
@@ -81,21 +81,18 @@ def _image_body(many):
     return {"requestBody": {"required": True, "content": content}}
 
 
-def check_pixels(raw, limit, what):
-    """Refuse ``raw`` from its header alone, nothing decoded: 400 if it is none of ``image_header``'s
-    formats, 413 ``too_many_pixels`` if width x height is over ``limit``. ``image_header`` (what the
-    pipeline's own limit reads) tells any size, where Pillow raises past its bomb threshold."""
-    size = image_size(raw)
-    if size is None:  # its size unknown before decoding, it could be a decompression bomb
-        raise ServiceError(400, "undecodable_image", f"{what} is not a {FORMATS} file (its header was not read): "
-                           "send one of those")
-    if size[0] * size[1] > limit:
-        raise too_many_pixels(what, size[0] * size[1], limit)
-
-
-def too_many_pixels(what, pixels, limit):
-    return ServiceError(413, "too_many_pixels", f"{what} has {pixels} pixels, more than the service's {limit}: "
-                        "crop or shrink it (or raise --max_image_pixels)")
+def refusal(unread, what):
+    """The answer to an image the pipeline did not read (an ``UnreadableImage``): 413
+    ``too_many_pixels`` over the limit, read from the header alone (``image_header`` tells any size,
+    where Pillow raises past its bomb threshold), else 400 ``undecodable_image``, naming ``what``."""
+    if isinstance(unread, TooManyPixels):
+        return ServiceError(413, "too_many_pixels", f"{what} has {unread.pixels} pixels, more than the service's "
+                            f"{unread.limit}: crop or shrink it (or raise --max_image_pixels)")
+    if isinstance(unread, UnknownFormat):
+        return ServiceError(400, "undecodable_image", f"{what} is not a {FORMATS} file (its header was not read): "
+                            "send one of those")
+    return ServiceError(400, "undecodable_image", f"{what} could not be decoded ({unread.reason}): "
+                        "send a png, jpg, bmp, tiff or webp file")
 
 
 class Service:
@@ -113,16 +110,15 @@ class Service:
         self.pool = ThreadPoolExecutor(max_workers=max(1, s.decode_threads), thread_name_prefix="ppocr-decode")
 
     def decode(self, files):
-        """[(name, bytes)] -> model inputs; the first bad image is a ServiceError naming it."""
+        """[(name, bytes)] -> model inputs (the pipeline's ``prepare``, which holds the pixel limit);
+        the first bad image is a ServiceError naming it."""
         arrays = []
         for i, (name, raw) in enumerate(files):
             what = name if len(files) == 1 else f"image {i} ({name})"
-            check_pixels(raw, self.settings.max_image_pixels, what)
             try:
                 arrays.append(self.batcher.model.prepare(raw))
             except UnreadableImage as e:
-                raise ServiceError(400, "undecodable_image", f"{what} could not be decoded ({e.reason}): "
-                                   "send a png, jpg, bmp, tiff or webp file") from None
+                raise refusal(e, what) from None
             except Exception as e:  # noqa: BLE001  (OpenCV raises, rather than returns None, on some files)
                 raise ServiceError(400, "undecodable_image", f"{what} could not be decoded ({type(e).__name__}): "
                                    "send a png, jpg, bmp, tiff or webp file") from None
@@ -224,9 +220,8 @@ def create_app(settings):
         return await service.read(files)
 
     async def one_image(request):
-        name, raw = (await request_files(request, limit=1, many=False))[0]
-        check_pixels(raw, settings.max_image_pixels, name)
-        return raw
+        return (await request_files(request, limit=1, many=False))[0]
 
-    add_page_routes(app, service, settings, read_one_image=one_image, service_error=ServiceError)
+    add_page_routes(app, service, settings, read_one_image=one_image, service_error=ServiceError,
+                    image_refusal=refusal)
     return app

@@ -1,4 +1,5 @@
-"""The rectification grid: written, decodes, one row per image; SPIN adds the colour-transformed column."""
+"""The rectification grid: written, decodes, one row per image; SPIN adds the colour-transformed column;
+the images are read through the inference pipeline (an unreadable one is left out and named)."""
 from pathlib import Path
 
 import cv2
@@ -8,6 +9,7 @@ import pytest
 
 from ppocr.config import load_config
 from ppocr.errors import UserError
+from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.inference.vis_rectify import (
     HEADER,
     TEXT_WIDTH,
@@ -33,7 +35,7 @@ def built(name):
 def test_grid_is_a_valid_png_with_a_row_per_image(tmp_path, name, image_columns):
     _, recognizer = built(name)
     out = tmp_path / "grid.png"
-    readings = visualize_rectification(recognizer, IMAGES, str(out), scale=2)
+    readings = visualize_rectification(dygraph_pipeline(recognizer), IMAGES, str(out), scale=2)
     assert [r[0] for r in readings] == IMAGES
     img = cv2.imread(str(out), flags=cv2.IMREAD_COLOR)
     assert img is not None
@@ -50,15 +52,16 @@ def test_probe_catches_the_intermediates_and_leaves_no_hook(name, keys):
     model = recognizer.model
     model.eval()
     shape = [1, 32, 100] if "gaspin" in name else [3, 32, 100]
-    images = np.random.default_rng(0).uniform(-1, 1, size=[2, *shape]).astype("float32")
-    _, caught = rectify(model, images)
-    assert set(caught) == keys
-    assert caught["fiducials"].shape == (2, 20, 2) and caught["rectified"].shape == (2, *shape)
+    images = list(np.random.default_rng(0).uniform(-1, 1, size=[2, *shape]).astype("float32"))
+    readings, caught = rectify(dygraph_pipeline(recognizer), images)
+    assert len(readings) == len(caught) == 2 and all(set(c) == keys for c in caught)
+    assert caught[1]["fiducials"].shape == (20, 2) and caught[1]["rectified"].shape == tuple(shape)
     with paddle.no_grad():
-        again = model.transform(paddle.to_tensor(images)).numpy()
-    np.testing.assert_allclose(again, caught["rectified"], rtol=1e-5, atol=1e-5)
-    _, after = rectify(model, images[:1])
-    assert after["rectified"].shape[0] == 1  # hooks of the first call were removed, not stacked
+        again = model.transform(paddle.to_tensor(np.stack(images))).numpy()
+    for k in range(2):  # each image's own intermediates, in order
+        np.testing.assert_allclose(again[k], caught[k]["rectified"], rtol=1e-5, atol=1e-5)
+    assert readings == recognizer.postprocess(model(paddle.to_tensor(np.stack(images))))
+    assert not model.transform._forward_post_hooks  # the probe's hooks were removed
 
 
 def test_compose_grid_pads_unequal_tiles():
@@ -75,4 +78,16 @@ def test_a_model_without_rectifier_is_a_user_error(tmp_path):
     config["Architecture"].pop("Transform")
     charset = build_charset(config)
     with pytest.raises(UserError, match="no rectifier"):
-        visualize_rectification(Recognizer(config, charset, build_model(config, charset)), IMAGES, str(tmp_path / "g.png"))
+        visualize_rectification(dygraph_pipeline(Recognizer(config, charset, build_model(config, charset))), IMAGES,
+                                str(tmp_path / "g.png"))
+
+
+def test_an_unreadable_image_is_named_and_left_out(tmp_path, caplog):
+    _, recognizer = built("demo_mv3_tps_bilstm_ctc.yml")
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    readings = visualize_rectification(dygraph_pipeline(recognizer), [IMAGES[0], str(broken)], str(tmp_path / "g.png"))
+    assert [r[0] for r in readings] == [IMAGES[0]]
+    assert f"skipped {broken}: undecodable image" in caplog.text
+    with pytest.raises(UserError, match="none of the 1 images could be read"):
+        visualize_rectification(dygraph_pipeline(recognizer), [str(broken)], str(tmp_path / "g.png"))

@@ -10,6 +10,7 @@ import pytest
 
 from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
+from ppocr.inference.image_input import TooManyPixels, UnreadableImage
 from ppocr.serving.page import RectifyView, display_name, model_summary
 from tests.e2e import REPO
 
@@ -30,8 +31,11 @@ def test_the_rectified_picture_is_vis_rectifys_two_columns(monkeypatch):
     picture = cv2.imdecode(np.frombuffer(RectifyView(str(SHIPPED)).png(SAMPLE.read_bytes()), np.uint8), cv2.IMREAD_COLOR)
     # two 32x100 tiles at scale 2 (200 pixels wide each) and a gap; no reading column
     assert picture.shape[1] == 2 * 200 + 4 and picture.shape[0] > 64
-    with pytest.raises(UserError, match="could not be decoded"):
+    with pytest.raises(UnreadableImage, match="undecodable image"):  # the service answers 400, as for /predict
         RectifyView(str(SHIPPED)).png(b"not an image")
+    small = cv2.imencode(".png", np.zeros([40, 100, 3], np.uint8))[1].tobytes()
+    with pytest.raises(TooManyPixels, match="100 x 40 = 4000, more than max_image_pixels=3999"):
+        RectifyView(str(SHIPPED), max_image_pixels=3999).png(small)
 
 
 def test_without_config_yml_or_its_weights_the_page_says_why(tmp_path, monkeypatch):

@@ -82,7 +82,7 @@ def bad_requests(good):
 
 
 def bomb_requests(good):
-    """20000 x 20000 PNG and JPEG, past Pillow's decompression-bomb threshold, to both routes."""
+    """20000 x 20000 PNG and JPEG, past Pillow's decompression-bomb threshold, to every route."""
     requests = []
     for kind, declaring in (("png", png_declaring), ("jpg", jpeg_declaring)):
         bomb = (f"bomb.{kind}", declaring(20000, 20000))
@@ -94,6 +94,9 @@ def bomb_requests(good):
             (f"{kind} bomb in a batch", lambda c, bomb=bomb: c.predict_batch([good[0], bomb]), 413, "too_many_pixels",
              f"image 1 ({bomb[0]}) has 400000000 pixels"),
         ]
+    bomb = ("bomb.png", png_declaring(20000, 20000))  # the page's route reads through the same pipeline
+    requests.append(("png bomb to /rectify", lambda c: c.request("POST", "/rectify", *encode_multipart([bomb], "image")),
+                     413, "too_many_pixels", "bomb.png has 400000000 pixels"))
     return requests
 
 
