@@ -152,7 +152,7 @@ def lmdb_inputs():
     from ppocr.data.imaug.rec_img_aug import RecResizeImg
     from ppocr.data.lmdb_dataset import LMDBDataSet
     from ppocr.synth.create_lmdb import create_lmdb_dataset
-    from ppocr.training.components import build_charset
+    from ppocr.trained_model.components import build_charset
 
     config = load_config(CONFIG)
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,7 +176,7 @@ def rectify():
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.vis_rectify import visualize_rectification
-    from ppocr.training.recognizer import Recognizer
+    from ppocr.trained_model.from_config import Recognizer
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
     visualize_rectification(dygraph_pipeline(Recognizer.from_config(config)), [p for p, _ in _samples()][:6],
@@ -195,7 +195,7 @@ def readings():
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.predictor import TextRecognizer
-    from ppocr.training.recognizer import Recognizer
+    from ppocr.trained_model.from_config import Recognizer
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
     paths = [p for p, _ in _samples()]

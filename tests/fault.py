@@ -67,7 +67,8 @@ class HitEachBatch:
 
 def install(plan):
     """Patch the library's seams so that ``plan`` fires at its points."""
-    from ppocr.training import checkpoint, trainer
+    from ppocr.trained_model import checkpoint
+    from ppocr.training import trainer
 
     stage, stage_copy, commit = checkpoint._stage, checkpoint._stage_copy, checkpoint._commit
     build_loss, build_dataloader = trainer.build_loss, trainer.build_dataloader

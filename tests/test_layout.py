@@ -21,6 +21,7 @@ LAYERS = [
     ("export",),
     ("training",),
     ("evaluation",),
+    ("trained_model",),
     ("metrics", "data", "modeling", "losses", "postprocess", "optimizer", "synth", "ops"),
     ("charset",),
     ("config",),
@@ -150,7 +151,9 @@ def circles(graph):
 
 
 def floors(rooms):
-    """The rooms on the longest chain of imports, counted (a graph without circles)."""
+    """The rooms on the longest chain of imports, counted; None when the rooms import round a circle."""
+    if circles(rooms):
+        return None
     depth = {}
 
     def height(room):

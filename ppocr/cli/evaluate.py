@@ -20,7 +20,7 @@ from ppocr.evaluation.failures import FailureLog
 from ppocr.metrics import build_metric
 from ppocr.settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
-from ppocr.training.recognizer import Recognizer
+from ppocr.trained_model.from_config import Recognizer
 
 logger = logging.getLogger("ppocr")
 

@@ -17,7 +17,7 @@ Example::
 
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
-    from ppocr.training.recognizer import Recognizer
+    from ppocr.trained_model.from_config import Recognizer
     cfg = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
                        ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
     pipeline = dygraph_pipeline(Recognizer.from_config(cfg))
@@ -35,7 +35,7 @@ from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
 from ppocr.settings import GlobalSettings
-from ppocr.training.recognizer import Recognizer
+from ppocr.trained_model.from_config import Recognizer
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")

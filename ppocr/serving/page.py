@@ -89,7 +89,7 @@ class RectifyView:
 
     def _load(self):
         from ppocr.inference.pipeline import dygraph_pipeline
-        from ppocr.training.recognizer import Recognizer
+        from ppocr.trained_model.from_config import Recognizer
 
         available, why = self.availability()
         if not available:

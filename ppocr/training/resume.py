@@ -11,7 +11,7 @@ import os
 import paddle
 
 from ppocr.settings import GlobalSettings
-from ppocr.training.checkpoint import read_states, recover
+from ppocr.trained_model.checkpoint import read_states, recover
 
 
 def schedule_of(config, steps_per_epoch):

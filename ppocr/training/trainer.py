@@ -20,8 +20,8 @@ from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
-from ppocr.training.checkpoint import load_checkpoint, load_weights, save_checkpoint
-from ppocr.training.components import build_charset, build_model
+from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, save_checkpoint
+from ppocr.trained_model.components import build_charset, build_model
 from ppocr.training.dashboards import Dashboards, build_dashboards
 from ppocr.training.resume import (
     apply_schedule,

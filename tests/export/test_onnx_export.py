@@ -29,7 +29,7 @@ from ppocr.data.preprocess import Preprocessor, image_transforms, read_bytes
 from ppocr.errors import UserError
 from ppocr.export.exporter import export
 from ppocr.inference.predictor import TextRecognizer
-from ppocr.training.checkpoint import load_weights
+from ppocr.trained_model.checkpoint import load_weights
 from tests.e2e import REPO, run_tool
 from tests.parity import decided, decisive_weights
 

@@ -17,8 +17,8 @@ from ppocr.inference.vis_rectify import (
     rectify,
     visualize_rectification,
 )
-from ppocr.training.components import build_charset, build_model
-from ppocr.training.recognizer import Recognizer
+from ppocr.trained_model.components import build_charset, build_model
+from ppocr.trained_model.from_config import Recognizer
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = [str(REPO / "doc" / "imgs_words_en" / f"word_{n}.png") for n in (3, 10)]

@@ -251,7 +251,7 @@ def test_paddles_amp_makes_no_effect_on_a_cpu_place():
 
 def test_float32_weights_load_into_a_half_precision_model(tmp_path):
     """Resuming an O2 run: its decorated model is in float16 while the checkpoint holds float32."""
-    from ppocr.training.checkpoint import load_weights
+    from ppocr.trained_model.checkpoint import load_weights
 
     paddle.seed(2)
     saved = SmallNet()

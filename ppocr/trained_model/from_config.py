@@ -20,8 +20,8 @@ from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.errors import UserError
 from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
-from ppocr.training.checkpoint import load_weights
-from ppocr.training.components import build_charset, build_model
+from ppocr.trained_model.checkpoint import load_weights
+from ppocr.trained_model.components import build_charset, build_model
 
 logger = logging.getLogger("ppocr")
 

@@ -1,4 +1,4 @@
-"""Checkpoint files (ppocr/training/checkpoint.py): a crash at any point of a write leaves either the
+"""Checkpoint files (ppocr/trained_model/checkpoint.py): a crash at any point of a write leaves either the
 old checkpoint or, once recovered, the new one, never a mix; damaged or ill-fitting files are
 one-line errors; the test-side fault plan (tests/fault.py) parses strictly."""
 import json
@@ -9,8 +9,8 @@ import paddle
 import pytest
 
 from ppocr.errors import UserError
-from ppocr.training import checkpoint
-from ppocr.training.checkpoint import load_checkpoint, load_weights, read_states, save_checkpoint
+from ppocr.trained_model import checkpoint
+from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, read_states, save_checkpoint
 from tests.fault import FaultPlan
 
 

@@ -1,11 +1,11 @@
-"""ppocr/training/recognizer.py: the one place that turns a config into a trained recogniser (its
+"""ppocr/trained_model/from_config.py: the one place that turns a config into a trained recogniser (its
 images are read by the inference pipeline: tests/inference/test_pipeline.py, test_infer_cli.py)."""
 import paddle
 import pytest
 
 from ppocr.config import merge_config
 from ppocr.errors import UserError
-from ppocr.training.recognizer import Recognizer, weights_of
+from ppocr.trained_model.from_config import Recognizer, weights_of
 from tests.e2e import REPO
 from tests.parity import save_decisive_weights
 from tests.tiny import CONFIG

@@ -1,4 +1,4 @@
-"""ppocr/training/components.py and ppocr.charset.build_charset: the head declares the charset's layout,
+"""ppocr/trained_model/components.py and ppocr.charset.build_charset: the head declares the charset's layout,
 which every label encoder and the decoder must agree with; the model is sized by the charset."""
 import paddle
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from ppocr.config import load_config
 from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
-from ppocr.training.components import build_charset, build_model
+from ppocr.trained_model.components import build_charset, build_model
 
 
 @pytest.mark.parametrize("stem, scheme, classes", [("rec_mv3_tps_bilstm_ctc", "ctc", 37),
