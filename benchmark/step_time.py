@@ -34,7 +34,7 @@ def measure(config_path, steps, batch):
     from ppocr.export.exporter import export
     from ppocr.inference.predictor import TextRecognizer
     from ppocr.losses import build_loss
-    from ppocr.trained_model.components import build_charset, build_model
+    from ppocr.trained_model.from_config import build_charset, build_model
 
     paddle.set_device("cpu")
     config = merge_config(os.path.join(REPO, config_path), ["Global.pretrained_model="])  # random weights

@@ -152,7 +152,7 @@ def lmdb_inputs():
     from ppocr.data.imaug.rec_img_aug import RecResizeImg
     from ppocr.data.lmdb_dataset import LMDBDataSet
     from ppocr.synth.create_lmdb import create_lmdb_dataset
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     config = load_config(CONFIG)
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@ import importlib
 from ppocr.utils.paddle_noise import hold_back_warnings
 
 _PUBLIC = {
-    "build_model": "ppocr.trained_model.components",
+    "build_model": "ppocr.trained_model.from_config",
     "load_config": "ppocr.config",
     "merge_config": "ppocr.config",
     "Skipped": "ppocr.inference.pipeline",

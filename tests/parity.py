@@ -52,7 +52,7 @@ def decided(model, config, paths, min_margin=MIN_MARGIN):
 
 def save_decisive_weights(folder, config):
     """``decisive_weights`` of ``config``'s model saved as ``folder/w.pdparams``; returns the prefix."""
-    from ppocr.trained_model.components import build_model
+    from ppocr.trained_model.from_config import build_model
 
     prefix = str(Path(folder) / "w")
     paddle.save(decisive_weights(build_model(config)).state_dict(), prefix + ".pdparams")

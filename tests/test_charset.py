@@ -91,7 +91,7 @@ def test_a_charset_survives_export_as_a_dict():
 def test_global_use_space_char_wins_over_postprocess_as_in_the_reference():
     """The reference applies Global over PostProcess: SPIN's config repeats use_space_char: False in
     PostProcess, and -o Global.use_space_char=True must still add the space."""
-    import ppocr.trained_model.components  # noqa: F401  (registers the heads, encoders and decoders)
+    import ppocr.trained_model.from_config  # noqa: F401  (registers the heads, encoders and decoders)
     from ppocr.charset import build_charset
     from ppocr.config import merge_config
     from tests.e2e import REPO

@@ -99,7 +99,7 @@ def test_a_changed_component_name_drops_the_files_options_the_new_one_does_not_t
     import ppocr.data.simple_dataset  # noqa: F401
     from ppocr.data import build_dataset
     from ppocr.synth import generate
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     generate(2, seed=3, lmdb_dir=str(tmp_path / "lmdb"))
     notices = []
@@ -115,7 +115,7 @@ def test_an_option_the_user_typed_stays_an_error_after_a_name_change(repo_root):
     import ppocr.data.lmdb_dataset  # noqa: F401
     import ppocr.data.simple_dataset  # noqa: F401
     from ppocr.data import build_dataset
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     notices = []
     cfg = apply_overrides(load_config(str(repo_root / SPIN)), [

@@ -18,8 +18,7 @@ LAYERS = [
     ("cli",),
     ("serving",),
     ("inference",),
-    ("export",),
-    ("training",),
+    ("export", "training"),  # neither imports the other: a trained model is trained_model's
     ("evaluation",),
     ("trained_model",),
     ("metrics", "data", "modeling", "losses", "postprocess", "optimizer", "synth", "ops"),

@@ -46,21 +46,21 @@ def test_all_seed_components_are_registered():
 
 # (registry kind, the component section in a config, how the engine builds it from the config)
 def _model(config):
-    from ppocr.trained_model.components import build_model
+    from ppocr.trained_model.from_config import build_model
 
     build_model(config)
 
 
 def _loss(config):
     from ppocr.losses import build_loss
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     build_loss(config, build_charset(config))
 
 
 def _postprocess(config):
     from ppocr.postprocess import build_postprocess
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     build_postprocess(config, build_charset(config))
 
@@ -73,7 +73,7 @@ def _metric(config):
 
 def _dataset(config):
     from ppocr.data import build_dataset
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     build_dataset(config, "Train", build_charset(config))
 

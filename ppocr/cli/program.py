@@ -123,7 +123,7 @@ def _register_components():
     import ppocr.losses  # noqa: F401
     import ppocr.metrics  # noqa: F401
     import ppocr.optimizer  # noqa: F401
-    import ppocr.trained_model.components  # noqa: F401  (data ops, model stages, post-processing)
+    import ppocr.trained_model.from_config  # noqa: F401  (data ops, model stages, post-processing)
 
 
 def run(main):

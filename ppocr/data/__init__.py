@@ -9,7 +9,7 @@ Example::
 
     from ppocr.config import load_config
     from ppocr.data import build_dataloader
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     config = load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml")
     loader = build_dataloader(config, "Train", build_charset(config), seed=0)

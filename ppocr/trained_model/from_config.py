@@ -1,29 +1,55 @@
-"""A trained recogniser from a config: the one place that resolves the weights
-(``Global.checkpoints``, else ``Global.pretrained_model``), builds the charset and the model,
-loads the weights, and takes the config's Eval preprocessing and its post-processing.
+"""A config's trained model: the one place that builds a config's charset and model, resolves its
+weights (``Global.checkpoints``, else ``Global.pretrained_model``), loads them, and takes the
+config's Eval preprocessing and its post-processing. Importing this module registers every data op,
+model stage and decoder, so the charset's checks see them all.
 
-``tools/eval.py``, ``tools/infer_rec.py``, ``tools/export_model.py`` and ``tools/vis_rectify.py``
-all start here. Images are read through the inference pipeline with the model as its backend
-(``ppocr.inference.pipeline.dygraph_pipeline``); the deployment side (an exported folder) is
+Training builds its model here (``build_model``); ``tools/eval.py``, ``tools/infer_rec.py``,
+``tools/export_model.py``, ``tools/vis_rectify.py`` and the service's page load trained weights here
+(``Recognizer.from_config``). Images are read through the inference pipeline with the model as its
+backend (``ppocr.inference.pipeline.dygraph_pipeline``); the deployment side (an exported folder) is
 ``ppocr.inference.predictor.TextRecognizer``, the same pipeline on other backends.
 
 Example::
 
     config = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
                           ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
+    charset = build_charset(config)           # CTCCharset, 37 classes
+    model = build_model(config, charset)      # initial weights
     rec = Recognizer.from_config(config)
-    rec.model, rec.charset.num_classes        # the model in eval mode, 37
+    rec.model, rec.charset.num_classes        # the trained model in eval mode, 37
 """
 import logging
 
+import ppocr.data  # noqa: F401  (registers the label encoders)
+import ppocr.modeling  # noqa: F401  (registers the model stages)
+from ppocr.charset import build_charset
 from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.errors import UserError
+from ppocr.modeling.base_model import BaseModel
 from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
-from ppocr.trained_model.components import build_charset, build_model
 
+__all__ = ["Recognizer", "build_charset", "build_model", "weights_of"]  # build_charset: with everything registered
 logger = logging.getLogger("ppocr")
+
+
+def build_model(config, charset=None):
+    """The model of a whole config dict, its head sized by ``charset`` (the config's own when not
+    given), with its initial weights.
+
+    Example::
+
+        from ppocr import build_model, load_config
+        model = build_model(load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml"))
+    """
+    if "Architecture" not in config:
+        raise UserError("the config has no Architecture section")
+    charset = charset if charset is not None else build_charset(config)
+    try:
+        return BaseModel(config["Architecture"], charset)
+    except KeyError as e:
+        raise UserError(str(e.args[0]) if e.args else str(e)) from None
 
 
 def weights_of(config):

@@ -21,7 +21,7 @@ from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
 from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, save_checkpoint
-from ppocr.trained_model.components import build_charset, build_model
+from ppocr.trained_model.from_config import build_charset, build_model
 from ppocr.training.dashboards import Dashboards, build_dashboards
 from ppocr.training.resume import (
     apply_schedule,

@@ -3,7 +3,7 @@ import pytest
 from data_helpers import make_config, word_png, write_lmdb
 
 from ppocr.synth import generate
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 
 
 @pytest.fixture(scope="session")

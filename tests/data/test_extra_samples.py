@@ -8,7 +8,7 @@ from data_helpers import make_config, word_png
 
 from ppocr.data.simple_dataset import SimpleDataSet
 from ppocr.errors import UserError
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 
 WORDS = ["ab", "cd", "ef", "gh", "ij", "kl"]
 

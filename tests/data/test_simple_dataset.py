@@ -29,7 +29,7 @@ def dataset(root, files, ratio=None, seed=0, mode="Train", spin=False):
 
 
 def _charset(spin):
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     return build_charset(make_config({"name": "SimpleDataSet"}, spin=spin))
 

@@ -11,7 +11,7 @@ import pytest
 from ppocr import build_model, merge_config
 from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.postprocess import build_postprocess
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 from tests.e2e import REPO, run_tool
 from tests.tiny import CONFIG, word_png, write_lmdb
 

@@ -9,7 +9,7 @@ from ppocr.data import build_set_loaders
 from ppocr.evaluation.evaluator import evaluate, evaluate_sets
 from ppocr.evaluation.failures import FailureLog, contact_sheet
 from ppocr.metrics import RecMetric
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 from tests.data.data_helpers import make_config, word_png, write_lmdb
 
 # set A: 'Tel:' and '' cannot be encoded by the 36-character charset, but their images are scored

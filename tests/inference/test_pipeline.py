@@ -12,7 +12,7 @@ from ppocr.config import merge_config
 from ppocr.data import SkipSample
 from ppocr.errors import UserError
 from ppocr.inference.pipeline import Pipeline, Skipped, dygraph_pipeline
-from ppocr.trained_model.components import build_model
+from ppocr.trained_model.from_config import build_model
 from ppocr.trained_model.from_config import Recognizer
 from tests.e2e import REPO
 from tests.inference.test_image_header import png_declaring

@@ -17,7 +17,7 @@ from ppocr.inference.vis_rectify import (
     rectify,
     visualize_rectification,
 )
-from ppocr.trained_model.components import build_charset, build_model
+from ppocr.trained_model.from_config import build_charset, build_model
 from ppocr.trained_model.from_config import Recognizer
 
 REPO = Path(__file__).resolve().parents[2]

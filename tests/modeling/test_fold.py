@@ -6,7 +6,7 @@ import pytest
 
 from ppocr.config import load_config
 from ppocr.modeling.fold import conv_bn_pairs, fold_batch_norms
-from ppocr.trained_model.components import build_model
+from ppocr.trained_model.from_config import build_model
 from tests.e2e import REPO
 from tests.parity import decisive_weights
 

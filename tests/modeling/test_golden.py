@@ -23,7 +23,7 @@ import pytest
 
 from ppocr import build_model, load_config
 from ppocr.postprocess import build_postprocess
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 
 STEMS = ["rec_r34_vd_tps_bilstm_ctc", "rec_mv3_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]
 STAGES = [("transform", "input"), ("backbone", "transform"), ("neck", "backbone"), ("head", "neck")]

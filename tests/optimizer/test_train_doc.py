@@ -50,7 +50,7 @@ def test_the_rec_con_aug_example_builds_as_a_dataset_transform():
 
 
 def _charset():
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
 
     return build_charset({"Global": {}, "Architecture": {"Head": {"name": "CTCHead"}},
                           "PostProcess": {"name": "CTCLabelDecode"}})

@@ -12,7 +12,7 @@ from ppocr.data.lmdb_dataset import LMDBDataSet
 from ppocr.errors import UserError
 from ppocr.synth import create_lmdb
 from ppocr.synth.create_lmdb import create_lmdb_dataset
-from ppocr.trained_model.components import build_charset
+from ppocr.trained_model.from_config import build_charset
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRANSFORMS = [{"DecodeImage": {"img_mode": "BGR", "channel_first": False}}, {"CTCLabelEncode": None},

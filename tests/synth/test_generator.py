@@ -156,7 +156,7 @@ def test_tool_runs_from_the_repository_root(tmp_path):
 def test_lmdb_dataset_reads_every_generated_sample(tmp_path):
     """The generator's LMDB (with its meta- keys) through LMDBDataSet: every sample, in order, with its label."""
     from ppocr.data.lmdb_dataset import LMDBDataSet
-    from ppocr.trained_model.components import build_charset
+    from ppocr.trained_model.from_config import build_charset
     from tests.data.data_helpers import make_config
 
     generate(30, seed=5, out_dir=str(tmp_path / "folder"), lmdb_dir=str(tmp_path / "lmdb" / "synth"))

@@ -9,7 +9,7 @@ import pytest
 
 from ppocr.config import load_config
 from ppocr.synth import generate
-from ppocr.trained_model.components import build_charset, build_model
+from ppocr.trained_model.from_config import build_charset, build_model
 from tests.e2e import run_tool
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"

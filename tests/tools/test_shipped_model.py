@@ -17,7 +17,7 @@ from ppocr.export.exporter import export
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.postprocess import build_postprocess
 from ppocr.trained_model.checkpoint import load_weights
-from ppocr.trained_model.components import build_charset, build_model
+from ppocr.trained_model.from_config import build_charset, build_model
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth"
