@@ -18,13 +18,20 @@ RESULT = "BENCH_RESULT "  # a child's result lines start with this, followed by 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+def project_module(*parts):
+    """A module of this checkout loaded by its path (``project_module("ppocr", "utils", "cpu.py")``):
+    no ``import ppocr``, which in a child of the reference would be the reference's."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_project_" + parts[-1][:-3], os.path.join(HERE, "..", *parts))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def mkl_kernel_choices():
     """The ``MKL_DEBUG_CPU_TYPE`` values worth measuring here: ('5', '7') on an AMD CPU with AVX-512,
-    ('5',) with AVX2 only, () elsewhere (ppocr/utils/cpu.py, loaded by path: no ``ppocr`` import)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("_project_cpu", os.path.join(HERE, "..", "ppocr", "utils", "cpu.py"))
-    cpu = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cpu)
+    ('5',) with AVX2 only, () elsewhere (ppocr/utils/cpu.py)."""
+    cpu = project_module("ppocr", "utils", "cpu.py")
     best = cpu.fast_mkl_type(*cpu.cpu_info())
     return {"7": ("5", "7"), "5": ("5",)}.get(best, ())
 

@@ -17,15 +17,14 @@ RESULT = "BENCH_RESULT "
 
 
 def word_images(lmdb_dir, count):
-    """The first ``count`` encoded images of the LMDB (repeated if it holds fewer)."""
-    import lmdb
+    """The first ``count`` encoded images of the LMDB (repeated if it holds fewer), read by this
+    checkout's ppocr/data/lmdb_format.py, loaded by its path whichever library is measured."""
+    from _harness import project_module
 
-    env = lmdb.open(lmdb_dir, readonly=True, lock=False, readahead=False, meminit=False)
-    with env.begin() as txn:
-        total = int(txn.get(b"num-samples"))
-        images = [bytes(txn.get(b"image-%09d" % (i % total + 1))) for i in range(count)]
-    env.close()
-    return images
+    lmdb_format = project_module("ppocr", "data", "lmdb_format.py")
+    with lmdb_format.open_reader(lmdb_dir, max_readers=4) as env, env.begin() as txn:
+        total = lmdb_format.read_count(txn)
+        return [bytes(lmdb_format.read_raw(txn, i % total + 1)[1]) for i in range(count)]
 
 
 def project(spec):

@@ -27,11 +27,14 @@ STEP = re.compile(r"global_step: (\d+)")
 
 
 def generate(py, args, fonts):
+    sys.path.insert(0, REPO)
+    from ppocr.data.lmdb_format import is_lmdb
+
     data = os.path.abspath(args.data)
     sets = {"training": (args.train_num, 1, "DejaVu*.ttf"), "validation": (args.val_num, 2, "STIXGeneral*.ttf")}
     for part, (num, seed, pattern) in sets.items():
         target = os.path.join(data, part, "synth")
-        if not os.path.exists(os.path.join(target, "data.mdb")):
+        if not is_lmdb(target):
             subprocess.run([py, "tools/gen_synth_data.py", "--num", str(num), "--seed", str(seed), "--workers", "2",
                             "--fonts", os.path.join(fonts, pattern), "--lmdb", target], cwd=REPO, check=True)
     return data

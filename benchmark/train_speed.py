@@ -110,11 +110,10 @@ def parse_args(argv=None):
 def make_lmdb(lmdb_dir, num, project, python, seed):
     """Make ``num`` words in ``lmdb_dir`` with the project's generator unless it exists; returns how
     it was made (or what it holds)."""
-    if os.path.isfile(os.path.join(lmdb_dir, "data.mdb")):
-        import lmdb
-
-        with lmdb.open(lmdb_dir, readonly=True, lock=False) as env, env.begin() as txn:
-            have = int(txn.get(b"num-samples"))
+    lmdb_format = h.project_module("ppocr", "data", "lmdb_format.py")
+    if lmdb_format.is_lmdb(lmdb_dir):
+        with lmdb_format.open_reader(lmdb_dir, max_readers=4) as env, env.begin() as txn:
+            have = lmdb_format.read_count(txn)
         if have < num:
             print(f"warning: {lmdb_dir} holds {have} images, fewer than the {num} this run reads: the loader "
                   "restarts its workers at each new epoch (counted as epoch_wraps)", file=sys.stderr)

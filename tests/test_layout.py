@@ -33,6 +33,7 @@ LAYERS = [
 # imports inside one layer that go sideways, each for a reason
 SIDEWAYS = {
     ("modeling", "ops"),  # the model stages call the compiled CPU kernels
+    ("synth", "data"),  # generated and converted sets are written in the datasets' format (data/lmdb_format.py)
 }
 
 

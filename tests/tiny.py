@@ -71,16 +71,17 @@ def word_png(text, width=100, height=32):
 
 
 def write_lmdb(path, samples):
-    """An LMDB in the MJSynth layout from [(label, image bytes or None for no image key)]."""
+    """An LMDB (``ppocr.data.lmdb_format``) from [(label, image bytes or None for no image key)]."""
     import lmdb
 
-    Path(path).mkdir(parents=True, exist_ok=True)
-    env = lmdb.open(str(path), map_size=1 << 26)
-    with env.begin(write=True) as txn:
-        for i, (label, image) in enumerate(samples, start=1):
-            if image is not None:
-                txn.put(b"image-%09d" % i, image)
-            txn.put(b"label-%09d" % i, label.encode("utf-8"))
-        txn.put(b"num-samples", str(len(samples)).encode())
-    env.close()
+    from ppocr.data.lmdb_format import LMDBWriter, image_key
+
+    writer = LMDBWriter(str(path), map_size=1 << 26)
+    writer.write(0, [(label, image if image is not None else b"") for label, image in samples])
+    writer.close(len(samples))
+    missing = [i for i, (_, image) in enumerate(samples, start=1) if image is None]
+    if missing:  # a damaged set, as no writer of the format makes one
+        with lmdb.open(str(path)) as env, env.begin(write=True) as txn:
+            for i in missing:
+                txn.delete(image_key(i))
     return Path(path)

@@ -1,5 +1,5 @@
-"""Word images in LMDB files, the MJSynth / deep-text-recognition-benchmark layout:
-``num-samples`` and, for i = 1..num-samples, ``image-%09d`` (encoded image) and ``label-%09d``.
+"""Word images in LMDB files, the MJSynth / deep-text-recognition-benchmark layout
+(``ppocr.data.lmdb_format``: ``num-samples`` and, for i = 1..num-samples, an encoded image and a label).
 
 Only ``num-samples`` of each LMDB is read at start, so 14 million samples index in milliseconds;
 environments are opened lazily in the process that reads (each DataLoader worker opens its own).
@@ -11,13 +11,13 @@ import threading
 import lmdb
 import numpy as np
 
+from ppocr.data import lmdb_format
 from ppocr.data.base_dataset import RecDataSet, set_names
 from ppocr.data.skip import SkipSample
 from ppocr.errors import UserError
 from ppocr.registry import DATASETS
 
 logger = logging.getLogger("ppocr")
-ENV_OPTIONS = dict(readonly=True, lock=False, readahead=False, meminit=False)
 
 
 def find_lmdbs(data_dir):
@@ -34,7 +34,7 @@ def find_lmdbs(data_dir):
             raise UserError(f"LMDBDataSet: data_dir {root!r} is not a folder; check the path in dataset.data_dir")
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             dirnames.sort()  # a stable order of LMDBs gives stable sample indices
-            if "data.mdb" in filenames:
+            if lmdb_format.DATA_FILE in filenames:
                 found.append(dirpath)
                 dirnames.clear()  # an LMDB folder's own sub-folders are not part of the set
             elif not dirnames:
@@ -63,7 +63,7 @@ class EnvCache:
             key = os.path.realpath(path)
             env = self.envs.get(key)
             if env is None:
-                env = self.envs[key] = lmdb.open(key, max_readers=126, **ENV_OPTIONS)
+                env = self.envs[key] = lmdb_format.open_reader(key)
             return env
 
     def _forget_parent(self):
@@ -88,21 +88,19 @@ def read_num_samples(path):
     """
     try:
         shared = ENVS.is_open(path)
-        env = ENVS.get(path) if shared else lmdb.open(path, max_readers=4, **ENV_OPTIONS)
+        env = ENVS.get(path) if shared else lmdb_format.open_reader(path, max_readers=4)
     except lmdb.Error as e:
         logger.warning("LMDBDataSet: skipping %s: cannot open it as an LMDB (%s)", path, e)
         return None
     try:
         with env.begin(write=False) as txn:
-            raw = txn.get(b"num-samples")
+            return lmdb_format.read_count(txn)
+    except ValueError as e:
+        logger.warning("LMDBDataSet: skipping %s: %s", path, e)
+        return None
     finally:
         if not shared:
             env.close()
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        logger.warning("LMDBDataSet: skipping %s: no valid 'num-samples' key (got %r)", path, raw)
-        return None
 
 
 def sampling_ratios(ratio_list, n_roots):
@@ -202,7 +200,7 @@ class LMDBDataSet(RecDataSet):
         data_dir = dataset_config.get("data_dir")
         if isinstance(data_dir, (list, tuple)):
             roots = [str(d) for d in data_dir]
-        elif data_dir and os.path.isdir(data_dir) and not os.path.isfile(os.path.join(data_dir, "data.mdb")):
+        elif data_dir and os.path.isdir(data_dir) and not lmdb_format.is_lmdb(data_dir):
             subs = sorted(e.path for e in os.scandir(data_dir) if e.is_dir())
             roots = [p for p in subs if find_lmdbs(p)] or [data_dir]  # none: building it reports the error
         else:
@@ -224,11 +222,11 @@ class LMDBDataSet(RecDataSet):
     def read_sample(self, idx, sample):
         k, key = self.locate(idx)
         with ENVS.get(self.paths[k]).begin(write=False) as txn:
-            label = txn.get(b"label-%09d" % key)
-            sample["image"] = txn.get(b"image-%09d" % key)  # None -> DecodeImage skips it
+            label, sample["image"] = lmdb_format.read_raw(txn, key)  # an image of None: DecodeImage skips it
+        where = f"{self.paths[k]} {lmdb_format.label_key(key).decode()}"
         if label is None:
-            raise SkipSample("missing label", f"{self.paths[k]} label-{key:09d}")
+            raise SkipSample("missing label", where)
         try:
             sample["label"] = label.decode("utf-8")
         except UnicodeDecodeError:
-            raise SkipSample("label is not UTF-8", f"{self.paths[k]} label-{key:09d}") from None
+            raise SkipSample("label is not UTF-8", where) from None

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.synth.writers import LMDBWriter
+from ppocr.data.lmdb_format import LMDBWriter, remove_lmdb
 
 logger = logging.getLogger("ppocr")
 
@@ -143,14 +143,7 @@ def create_lmdb_dataset(label_file, out_dir, data_dir=None, chunk_size=1000, del
         raise
     writer.close(summary.written)
     if summary.written == 0:
-        _remove_lmdb(out_dir)
+        remove_lmdb(out_dir)
         raise UserError(f"no usable line in {label_file!r} ({len(summary.skipped)} skipped): "
                         "check the 'image_path<TAB>label' format and that data_dir is the images' folder")
     return summary
-
-
-def _remove_lmdb(out_dir):
-    for name in ("data.mdb", "lock.mdb"):
-        path = os.path.join(out_dir, name)
-        if os.path.exists(path):
-            os.remove(path)

@@ -12,13 +12,12 @@ Example::
 """
 import hashlib
 import io
-import json
 import os
 
 import cv2
-import lmdb
 import numpy as np
 
+from ppocr.data import lmdb_format
 from ppocr.errors import UserError
 from ppocr.synth.public_sets import normalised
 
@@ -140,8 +139,8 @@ class CropSet:
             with open(where, "rb") as f:
                 return decode(f.read(), cv2.IMREAD_COLOR)
         path, key = where
-        with lmdb.open(path, readonly=True, lock=False) as env, env.begin() as txn:
-            return decode(txn.get(b"image-%09d" % key), cv2.IMREAD_COLOR)
+        with lmdb_format.open_reader(path, max_readers=4) as env, env.begin() as txn:
+            return decode(lmdb_format.read_raw(txn, key)[1], cv2.IMREAD_COLOR)
 
 
 def set_name(source):
@@ -172,13 +171,10 @@ def _list_entries(path):
 
 
 def _lmdb_entries(folder):
-    roots = sorted(d for d, _, files in os.walk(folder, followlinks=True) if "data.mdb" in files)
+    roots = sorted(d for d, _, files in os.walk(folder, followlinks=True) if lmdb_format.DATA_FILE in files)
     if not roots:
-        raise UserError(f"{folder!r} holds no LMDB (a folder with data.mdb)")
+        raise UserError(f"{folder!r} holds no LMDB (a folder with {lmdb_format.DATA_FILE})")
     for root in roots:
-        with lmdb.open(root, readonly=True, lock=False) as env, env.begin() as txn:
-            for key in range(1, int(txn.get(b"num-samples") or 0) + 1):
-                meta = txn.get(b"meta-%09d" % key)
-                name = json.loads(meta).get("name") if meta else None
-                yield (name or f"{root}@{key}", txn.get(b"label-%09d" % key).decode("utf-8"), (root, key),
-                       txn.get(b"image-%09d" % key))
+        for key, sample in lmdb_format.read_samples(root):
+            name = (sample.meta or {}).get("name")
+            yield name or f"{root}@{key}", sample.label, (root, key), sample.image

@@ -16,6 +16,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from ppocr.data.lmdb_format import LMDBWriter, Sample
 from ppocr.errors import UserError
 from ppocr.synth.background import BANK_SIZE, make_bank
 from ppocr.synth.effects import encode_jpeg
@@ -24,7 +25,7 @@ from ppocr.synth.photos import background_files
 from ppocr.synth.settings import CASES, DEFAULT_SETTINGS
 from ppocr.synth.text import WORDS_FILE, load_words
 from ppocr.synth.word import WordRenderer
-from ppocr.synth.writers import FolderWriter, LMDBWriter, Sample, refuse_full_folder
+from ppocr.synth.writers import FolderWriter, refuse_full_folder
 
 
 def render_range(task):

@@ -40,7 +40,7 @@ import numpy as np
 
 from ppocr.errors import UserError
 from ppocr.synth.public_readers import READERS, Dropped
-from ppocr.synth.writers import LMDBWriter, Sample
+from ppocr.data.lmdb_format import LMDBWriter, Sample
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")

@@ -1,78 +1,21 @@
-"""Where generated word images go: an LMDB in the standard layout, or image files + a label file.
-
-Both write each chunk as it arrives (nothing is held in memory) and only make the set usable
-at ``close``: the LMDB gets ``num-samples`` last and the label file is renamed into place, so an
+"""Where generated word images go besides an LMDB (``ppocr.data.lmdb_format.LMDBWriter``): image
+files + a label file. Like the LMDB writer it writes each chunk as it arrives (nothing is held in
+memory) and only makes the set usable at ``close``: the label file is renamed into place, so an
 interrupted run leaves nothing a dataset would mistake for a complete set.
 
-A sample may carry metadata (for the generator: the font file, its family, the letter case and
-the kind of text): in an LMDB as ``meta-%09d`` (JSON) beside ``image-``/``label-``, which readers
-of the standard layout ignore; in a folder as ``meta.jsonl``, one JSON object per line, in the
-order of ``labels.txt``, with the image path.
+A sample's metadata (for the generator: the font file, its family, the letter case and the kind of
+text) goes to ``meta.jsonl``, one JSON object per line, in the order of ``labels.txt``, with the
+image path (in an LMDB: ``meta-%09d``, the format's).
 """
 import json
 import os
-from typing import NamedTuple, Optional
 
-import lmdb
-
+from ppocr.data.lmdb_format import Sample
 from ppocr.errors import UserError
-
-
-class Sample(NamedTuple):
-    label: str
-    image: bytes  # encoded (JPEG, PNG ...)
-    meta: Optional[dict] = None
 
 
 def _json(obj):
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-class LMDBWriter:
-    """``image-%09d`` / ``label-%09d`` (and ``meta-%09d``) for i = 1..n, then ``num-samples``
-    (MJSynth layout)."""
-
-    def __init__(self, path, map_size=1 << 28):
-        if os.path.exists(os.path.join(path, "data.mdb")):
-            raise UserError(f"{path!r} already holds an LMDB: choose another folder or delete it first")
-        os.makedirs(path, exist_ok=True)
-        self.path = path
-        self.env = lmdb.open(path, map_size=map_size, subdir=True, lock=True)
-
-    def write(self, start, chunk):
-        """Samples ``start, start+1, ...`` (0-based) of ``chunk``, a list of ``Sample`` or of
-        ``(label, encoded image)`` pairs."""
-        entries = []
-        for offset, sample in enumerate(chunk):
-            sample = Sample(*sample)
-            key = start + offset + 1
-            entries += [(b"image-%09d" % key, sample.image), (b"label-%09d" % key, sample.label.encode("utf-8"))]
-            if sample.meta is not None:
-                entries.append((b"meta-%09d" % key, _json(sample.meta).encode("utf-8")))
-        self._put(entries)
-
-    def _put(self, entries):
-        while True:
-            try:
-                with self.env.begin(write=True) as txn:
-                    for key, value in entries:
-                        txn.put(key, value)
-                return
-            except lmdb.MapFullError:  # the aborted transaction is retried in a larger map
-                self.env.set_mapsize(self.env.info()["map_size"] * 2)
-
-    def close(self, count, info=None):
-        """``num-samples`` (and ``info`` as the JSON of ``synth-info``): the set is complete."""
-        entries = [(b"num-samples", str(int(count)).encode("ascii"))]
-        if info is not None:
-            entries.insert(0, (b"synth-info", _json(info).encode("utf-8")))
-        self._put(entries)
-        self.env.sync()
-        self.env.close()
-
-    def abort(self):
-        """Close without ``num-samples``: readers will not take the partial set for a whole one."""
-        self.env.close()
 
 
 def refuse_full_folder(out_dir):

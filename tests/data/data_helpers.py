@@ -1,10 +1,10 @@
 """Helpers of the data tests: configs, small LMDBs and encoded images made on the fly."""
 import copy
-import os
 
 import cv2
-import lmdb
 import numpy as np
+
+from tests.tiny import write_lmdb  # noqa: F401  (the tests' one LMDB writer, through ppocr.data.lmdb_format)
 
 CTC_TRANSFORMS = [
     {"DecodeImage": {"img_mode": "BGR", "channel_first": False}},
@@ -25,18 +25,6 @@ def word_png(text="ab", width=60, height=20):
     cv2.putText(img, text, org=(2, height - 4), fontFace=cv2.FONT_HERSHEY_SIMPLEX, fontScale=0.6,
                 color=(0, 0, 0), thickness=1)
     return cv2.imencode(".png", img)[1].tobytes()
-
-
-def write_lmdb(path, samples):
-    """An LMDB in the standard layout from [(label, image bytes)]."""
-    os.makedirs(path, exist_ok=True)
-    env = lmdb.open(path, map_size=1 << 24)
-    with env.begin(write=True) as txn:
-        for i, (label, image) in enumerate(samples, start=1):
-            txn.put(b"image-%09d" % i, image)
-            txn.put(b"label-%09d" % i, label.encode("utf-8"))
-        txn.put(b"num-samples", str(len(samples)).encode())
-    env.close()
 
 
 def make_config(train_dataset, eval_dataset=None, spin=False, batch_size=8, num_workers=0, shuffle=True):

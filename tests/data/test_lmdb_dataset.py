@@ -7,12 +7,13 @@ from data_helpers import make_config, word_png, write_lmdb
 
 from ppocr.data import collate
 from ppocr.data.lmdb_dataset import ENVS, LMDBDataSet
+from ppocr.data.lmdb_format import LMDBWriter, label_key
 from ppocr.errors import UserError
 
 
 def raw_label(path, key):
     with ENVS.get(path).begin() as txn:  # the dataset's own handle: py-lmdb allows one per process
-        return txn.get(b"label-%09d" % key).decode()
+        return txn.get(label_key(key)).decode()
 
 
 def test_reads_nested_lmdbs_and_skips_other_folders(lmdb_tree, ctc_charset, caplog):
@@ -100,13 +101,8 @@ def test_unencodable_label_in_eval_keeps_its_image_and_text(tmp_path, ctc_charse
 def test_index_of_millions_of_samples_is_instant(tmp_path, ctc_charset):
     import time
 
-    import lmdb
-
     path = str(tmp_path / "huge")
-    env = lmdb.open(path, map_size=1 << 20)
-    with env.begin(write=True) as txn:
-        txn.put(b"num-samples", b"14000000")  # only the count: the index must not touch the samples
-    env.close()
+    LMDBWriter(path, map_size=1 << 20).close(14_000_000)  # only the count: the index must not touch the samples
     start = time.perf_counter()
     ds = LMDBDataSet(make_config({"name": "LMDBDataSet", "data_dir": path}), "Train", ctc_charset)
     assert len(ds) == 14_000_000 and time.perf_counter() - start < 2.0

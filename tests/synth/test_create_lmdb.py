@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from ppocr.data.lmdb_dataset import LMDBDataSet
+from ppocr.data.lmdb_format import NUM_SAMPLES, image_key, is_lmdb, label_key
 from ppocr.errors import UserError
 from ppocr.synth import create_lmdb
 from ppocr.synth.create_lmdb import create_lmdb_dataset
@@ -65,10 +66,10 @@ def test_bad_lines_are_counted_skipped_and_numbered(labelled_folder, tmp_path, c
         assert f"line {line_no} skipped" in caplog.text
     assert str(summary).startswith(f"wrote {len(GOOD)} samples") and "skipped 7 lines" in str(summary)
     items = read_lmdb(tmp_path / "out")
-    assert items[b"num-samples"] == str(len(GOOD)).encode()
-    assert [items[b"label-%09d" % k].decode() for k in range(1, len(GOOD) + 1)] == GOOD
-    assert b"image-000000000" not in items and b"image-%09d" % (len(GOOD) + 1) not in items
-    assert items[b"image-000000001"] == word_png(0)
+    assert items[NUM_SAMPLES] == str(len(GOOD)).encode()
+    assert [items[label_key(k)].decode() for k in range(1, len(GOOD) + 1)] == GOOD
+    assert image_key(0) not in items and image_key(len(GOOD) + 1) not in items
+    assert items[image_key(1)] == word_png(0)
 
 
 def test_lmdb_dataset_reads_the_result(labelled_folder, tmp_path):
@@ -98,7 +99,7 @@ def test_an_interrupted_run_leaves_no_usable_lmdb(labelled_folder, tmp_path, mon
     monkeypatch.setattr(create_lmdb, "read_image", fail_on_fourth)
     with pytest.raises(KeyboardInterrupt):
         create_lmdb_dataset(str(label_file), str(tmp_path / "out"), chunk_size=1)
-    assert b"num-samples" not in read_lmdb(tmp_path / "out")
+    assert NUM_SAMPLES not in read_lmdb(tmp_path / "out")
 
 
 def test_user_errors(labelled_folder, tmp_path):
@@ -109,7 +110,7 @@ def test_user_errors(labelled_folder, tmp_path):
     bad.write_text("no tab\nnone either\n")
     with pytest.raises(UserError, match="no usable line"):
         create_lmdb_dataset(str(bad), str(tmp_path / "out"))
-    assert not os.path.exists(tmp_path / "out" / "data.mdb")  # nothing a dataset would open
+    assert not is_lmdb(str(tmp_path / "out"))  # nothing a dataset would open
 
 
 def test_tool_prints_the_summary_and_refuses_an_existing_lmdb(labelled_folder, tmp_path):

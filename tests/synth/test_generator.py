@@ -11,6 +11,7 @@ import lmdb
 import numpy as np
 import pytest
 
+from ppocr.data.lmdb_format import INFO, NUM_SAMPLES, image_key, label_key, meta_key
 from ppocr.errors import UserError
 from ppocr.synth import generate, generator, is_held_out
 from ppocr.synth.generator import generate_per_case, settings_for
@@ -37,8 +38,8 @@ def lmdb_items(path):
 
 
 def metas(items):
-    n = int(items[b"num-samples"])
-    return [json.loads(items[b"meta-%09d" % i]) for i in range(1, n + 1)]
+    n = int(items[NUM_SAMPLES])
+    return [json.loads(items[meta_key(i)]) for i in range(1, n + 1)]
 
 
 def test_same_seed_same_bytes_whatever_the_workers_chunks_and_banks(tmp_path, monkeypatch):
@@ -51,10 +52,10 @@ def test_same_seed_same_bytes_whatever_the_workers_chunks_and_banks(tmp_path, mo
     assert a["labels.txt"] != c["labels.txt"] and a["images/word_000000001.jpg"] != c["images/word_000000001.jpg"]
     items = lmdb_items(tmp_path / "la")
     assert items == lmdb_items(tmp_path / "lb")
-    assert items[b"num-samples"] == b"40" and b"image-000000040" in items and b"image-000000000" not in items
-    assert items[b"image-000000001"] == a["images/word_000000001.jpg"]
+    assert items[NUM_SAMPLES] == b"40" and image_key(40) in items and image_key(0) not in items
+    assert items[image_key(1)] == a["images/word_000000001.jpg"]
     first_line = a["labels.txt"].decode().splitlines()[0]
-    assert first_line == "images/word_000000001.jpg\t" + items[b"label-000000001"].decode()
+    assert first_line == "images/word_000000001.jpg\t" + items[label_key(1)].decode()
     # the run holds words bent along a curve, cut out along a tilted box and seen in a strong view
     effects = [e for m in metas(items) for e in m["effects"]]
     assert {"arc", "wave", "tilted box", "view"} <= set(effects), effects
@@ -68,12 +69,12 @@ def test_every_sample_records_its_font_family_and_case(tmp_path):
     for i, (m, line) in enumerate(zip(meta, lines), start=1):
         assert set(m) == {"font", "family", "case", "kind", "effects"} and m["case"] in ("lower", "title", "upper")
         assert isinstance(m["effects"], list)
-        assert json.loads(line) == dict(m, path=f"images/word_{i:09d}.jpg", label=items[b"label-%09d" % i].decode())
-        label = items[b"label-%09d" % i].decode()
+        assert json.loads(line) == dict(m, path=f"images/word_{i:09d}.jpg", label=items[label_key(i)].decode())
+        label = items[label_key(i)].decode()
         assert label == apply_case(label, m["case"])  # the label is the text as drawn, in its case
     assert {m["family"] for m in meta} >= {"DejaVu Sans", "DejaVu Serif", "STIXGeneral"}
     assert any(m["effects"] for m in meta)
-    info = json.loads(items[b"synth-info"])
+    info = json.loads(items[INFO])
     assert info["seed"] == 3 and info["split"] == "all" and "STIXGeneral" in info["families"]
 
 
@@ -92,7 +93,7 @@ def test_the_held_out_families_never_reach_a_training_set(tmp_path):
     train, val = metas(lmdb_items(tmp_path / "train")), metas(lmdb_items(tmp_path / "val"))
     assert not any(is_held_out(m["family"]) for m in train) and len({m["family"] for m in train}) >= 4
     assert {m["family"] for m in val} == {"STIXGeneral"}
-    assert "STIXGeneral" not in json.loads(lmdb_items(tmp_path / "train")[b"synth-info"])["families"]
+    assert "STIXGeneral" not in json.loads(lmdb_items(tmp_path / "train")[INFO])["families"]
     generate(20, seed=6, lmdb_dir=str(tmp_path / "sub"), families="DejaVu Sans, dejavu serif",
              exclude_families=["DejaVu Serif"])
     assert {m["family"] for m in metas(lmdb_items(tmp_path / "sub"))} == {"DejaVu Sans"}
@@ -111,7 +112,7 @@ def test_case_and_text_options(tmp_path):
 def test_per_case_sets_hold_the_same_words_in_each_case(tmp_path):
     counts = generate_per_case(16, seed=9, lmdb_dir=str(tmp_path), split="heldout")
     assert counts == {"lower": 16, "title": 16, "upper": 16}
-    labels = {case: [lmdb_items(tmp_path / case)[b"label-%09d" % i].decode() for i in range(1, 17)]
+    labels = {case: [lmdb_items(tmp_path / case)[label_key(i)].decode() for i in range(1, 17)]
               for case in counts}
     assert labels["lower"] == [t.lower() for t in labels["upper"]] == [t.lower() for t in labels["title"]]
     assert labels["upper"] == [t.upper() for t in labels["upper"]] and labels["upper"] != labels["lower"]

@@ -9,7 +9,6 @@ import sys
 import time
 
 import cv2
-import lmdb
 import numpy as np
 import pytest
 
@@ -19,6 +18,7 @@ from ppocr.synth.leak_report import CAPTION, CROP_SIZE, draw_sheet, write_report
 from ppocr.synth.leaks import LeakCheck, find_leaks
 from ppocr.synth.public_sets import convert_public_set, read_name_list
 from tests.synth.test_public_sets import REPO
+from tests.tiny import write_lmdb
 
 
 def word(text, fg=(20, 20, 20), bg=(235, 235, 235)):
@@ -155,14 +155,7 @@ def test_the_exclusion_list_keeps_the_leaks_out_of_a_converted_lmdb(sets, tmp_pa
 
 
 def test_an_lmdb_without_names_names_its_crops_by_index(tmp_path):
-    env = lmdb.open(str(tmp_path / "plain"), map_size=1 << 22)
-    with env.begin(write=True) as txn:
-        txn.put(b"image-000000001", cv2.imencode(".png", word("HELLO"))[1].tobytes())
-        txn.put(b"label-000000001", b"HELLO")
-        txn.put(b"image-000000002", b"not an image")
-        txn.put(b"label-000000002", b"gone")
-        txn.put(b"num-samples", b"2")
-    env.close()
+    write_lmdb(tmp_path / "plain", [("HELLO", cv2.imencode(".png", word("HELLO"))[1].tobytes()), ("gone", b"not an image")])
     crops = CropSet.load(str(tmp_path / "plain"))
     assert crops.names == [f"{tmp_path / 'plain'}@1"] and crops.unreadable == [(f"{tmp_path / 'plain'}@2",
                                                                                  "image not readable")]

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import cv2
-import lmdb
 import numpy as np
 import pytest
 from PIL import Image
 
+from ppocr.data.lmdb_format import read_samples
 from ppocr.errors import UserError
 from ppocr.synth.public_sets import convert_public_set, read_name_list
 from tests.synth.test_public_sets import REPO, lmdb_samples
@@ -28,12 +28,7 @@ def decoded(raw):
 
 
 def lmdb_names(path):
-    env = lmdb.open(str(path), readonly=True, lock=False)
-    with env.begin() as txn:
-        n = int(txn.get(b"num-samples"))
-        names = [json.loads(txn.get(b"meta-%09d" % i))["name"] for i in range(1, n + 1)]
-    env.close()
-    return names
+    return [sample.meta["name"] for _, sample in read_samples(str(path))]
 
 
 @pytest.fixture

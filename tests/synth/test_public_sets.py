@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import cv2
-import lmdb
 import numpy as np
 import pytest
 
+from ppocr.data.lmdb_format import read_samples
 from ppocr.errors import UserError
 from ppocr.synth.public_sets import convert_public_set, normalised
 
@@ -25,12 +25,7 @@ def word_image(path, width=60, height=20, shade=0):
 
 
 def lmdb_samples(path):
-    env = lmdb.open(str(path), readonly=True, lock=False)
-    with env.begin() as txn:
-        n = int(txn.get(b"num-samples"))
-        out = [(txn.get(b"label-%09d" % i).decode(), txn.get(b"image-%09d" % i)) for i in range(1, n + 1)]
-    env.close()
-    return out
+    return [(sample.label, sample.image) for _, sample in read_samples(str(path))]
 
 
 def test_icdar_ground_truth_with_bom_quotes_and_do_not_care(tmp_path):
