@@ -211,12 +211,12 @@ def charset_from_dict(d):
     return CHARSETS.get(d["scheme"]).from_dict(d)
 
 
-def build_charset(config):
+def build_charset(config, settings=None):
     """The run's charset: its layout declared by the model's head (``charset_scheme`` of the class
     named by ``Architecture.Head.name``, which the charset sizes), its characters from Global
     (``character_dict_path``, ``max_text_length``, ``use_space_char``: the reference applies Global over
     PostProcess, so PostProcess's ``use_space_char`` counts only where Global has none), ``lower``
-    from PostProcess.
+    from PostProcess. ``settings``: the config's ``GlobalSettings`` when the caller has them.
 
     The head must be registered (importing ``ppocr.modeling`` registers them all). A label encoder
     (Train or Eval) or a PostProcess decoder of another layout is a one-line error naming both.
@@ -231,7 +231,7 @@ def build_charset(config):
         raise UserError("the config has no Architecture.Head.name (e.g. CTCHead or SPINAttentionHead)")
     scheme = HEADS.get(head).charset_scheme
     _check_layouts(config, head, scheme)
-    settings, post = GlobalSettings.of(config), config.get("PostProcess") or {}
+    settings, post = settings or GlobalSettings.of(config), config.get("PostProcess") or {}
     return CHARSETS.get(scheme)(
         character_dict_path=settings.character_dict_path or None,
         use_space_char=bool(settings.use_space_char if settings.use_space_char is not None

@@ -1,7 +1,8 @@
 """The ``Global`` section, typed: every key the engine reads, its type, default and meaning, in one
 place. ``GlobalSettings.of(config)`` parses a config's ``Global`` once into a frozen object; every
 reader (trainer, evaluation, export, inference, the charset) asks it instead of ``dict.get`` with
-a default of its own.
+a default of its own. A tool parses it once (``ppocr.cli.program.setup``) and hands it down: the
+library's functions take ``settings=`` and parse the config themselves only when called without.
 
 Every Global key of the reference's recognition configs (PaddleOCR, configs/rec) is either a field
 here, read and acted on, or one of ``REFERENCE_ONLY`` (its other algorithms' keys), which loads and
@@ -153,6 +154,11 @@ class GlobalSettings:
         mlu, gcu, then gpu), else ``cpu``; ``ppocr.utils.device.select_device`` picks the card."""
         asked = [kind for kind in ("xpu", "npu", "mlu", "gcu", "gpu") if getattr(self, f"use_{kind}")]
         return self.device or (asked[0] if asked else "cpu")
+
+    @property
+    def weights(self):
+        """The weights the config names: ``checkpoints`` (resuming) wins over ``pretrained_model``."""
+        return self.checkpoints or self.pretrained_model
 
     @property
     def eval_schedule(self):

@@ -23,7 +23,7 @@ def page_line(start):
 def test_the_stop_and_resume_lines_are_the_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     opts = tiny_opts(make_data(tmp_path / "data"), "output/rec/tiny")
-    config, _ = setup(["-c", str(REPO / CONFIG), "-o", *opts], "reliability doc")
+    config, _, _ = setup(["-c", str(REPO / CONFIG), "-o", *opts], "reliability doc")
     trainer = Trainer(config)
     step, taken = trainer.train_step.step, []
 
@@ -40,7 +40,7 @@ def test_the_stop_and_resume_lines_are_the_runs(tmp_path, monkeypatch, capsys):
     (printed,) = [line for line in capsys.readouterr().err.splitlines() if line.startswith("stopped:")]
     assert stopped.value.code == 143 and shown(page_line("stopped: received"), printed), printed
 
-    config, _ = setup(["-c", str(REPO / CONFIG), "-o", *opts, "Global.checkpoints=output/rec/tiny/latest"],
+    config, _, _ = setup(["-c", str(REPO / CONFIG), "-o", *opts, "Global.checkpoints=output/rec/tiny/latest"],
                       "reliability doc")
     Trainer(config)  # resumes as it is built
     (logged,) = [line for line in capsys.readouterr().out.splitlines() if "resumed from" in line]

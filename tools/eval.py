@@ -19,9 +19,9 @@ from ppocr.cli.program import run, setup
 
 
 def main(argv=None):
-    config, args = setup(argv, __doc__, extra_args=add_eval_args)
+    config, settings, args = setup(argv, __doc__, extra_args=add_eval_args)
     return evaluate_config(config, save_failures=args.save_failures, max_tiles=args.max_tiles,
-                           save_table=args.save_table, config_path=args.config)
+                           save_table=args.save_table, config_path=args.config, settings=settings)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ from ppocr.cli.program import config_beside_results, run, setup
 
 
 def main(argv=None):
-    config, _ = setup(argv, __doc__, config_copy=config_beside_results)
-    return infer_images(config)
+    config, settings, _ = setup(argv, __doc__, config_copy=config_beside_results)
+    return infer_images(config, settings=settings)
 
 
 if __name__ == "__main__":

@@ -37,19 +37,21 @@ def add_eval_args(parser):
                              "the weights)")
 
 
-def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, config_path=None):
+def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, config_path=None, settings=None):
     """Score the weights of ``config`` on its Eval sets; returns the sample-weighted total.
 
     ``save_failures``: None (off), '' (beside the weights) or a folder. ``save_table``: a path
-    prefix for the .md and .json tables (default ``<weights>.eval``).
+    prefix for the .md and .json tables (default ``<weights>.eval``). ``settings``: the config's
+    ``GlobalSettings`` when the caller has them.
     """
-    recognizer = Recognizer.from_config(config, why=" (the weights to evaluate)")
+    settings = settings or GlobalSettings.of(config)
+    recognizer = Recognizer.from_config(config, why=" (the weights to evaluate)", settings=settings)
     weights = recognizer.weights
     prefix = weights[: -len(".pdparams")] if weights.endswith(".pdparams") else weights
     loaders = build_set_loaders(config, "Eval", recognizer.charset)
     failures = FailureLog(max_tiles=max_tiles) if save_failures is not None else None
     model = recognizer.model
-    amp = build_mixed_precision(GlobalSettings.of(config), paddle.get_device())
+    amp = build_mixed_precision(settings, paddle.get_device())
     if amp is not None:  # as the reference's eval.py: the model under the config's mixed precision
         model = amp.inference(amp.decorate(model)[0])
     report = evaluate_sets(model, loaders, recognizer.postprocess, build_metric(config),

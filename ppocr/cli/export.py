@@ -10,6 +10,6 @@ def onnx_flag(parser):
 
 
 def export_model(argv=None, description=None):
-    config, args = setup(argv, description, extra_args=onnx_flag, config_copy=config_in_model_folder,
-                          output_folders=("save_inference_dir",))
-    return export(config, onnx=args.onnx)
+    config, settings, args = setup(argv, description, extra_args=onnx_flag, config_copy=config_in_model_folder,
+                                    output_folders=("save_inference_dir",))
+    return export(config, onnx=args.onnx, settings=settings)

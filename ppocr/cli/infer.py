@@ -13,11 +13,12 @@ from ppocr.utils.io import atomic_write_bytes
 logger = logging.getLogger("ppocr")
 
 
-def infer_images(config, batch_size=1):
+def infer_images(config, batch_size=1, settings=None):
     """Read ``Global.infer_img`` (an image or a folder), print ``infer_img: PATH`` and
     ``result: TEXT<TAB>SCORE`` per image, write ``PATH<TAB>TEXT<TAB>SCORE`` lines to
     ``Global.save_res_path``. Unreadable images (and images of more than ``Global.max_image_pixels``
     pixels, 0: no limit) are named and skipped; none readable is a UserError. Returns the lines.
+    ``settings``: the config's ``GlobalSettings`` when the caller has them.
 
     Example::
 
@@ -26,8 +27,8 @@ def infer_images(config, batch_size=1):
                                "Global.infer_img=doc/imgs_words_en/word_10.png"])
         infer_images(config)   # ['doc/imgs_words_en/word_10.png\\tdefaults\\t0.99...\\n']
     """
-    g = GlobalSettings.of(config)
-    pipeline = dygraph_pipeline(Recognizer.from_config(config), batch_size=batch_size,
+    g = settings or GlobalSettings.of(config)
+    pipeline = dygraph_pipeline(Recognizer.from_config(config, settings=g), batch_size=batch_size,
                                 max_image_pixels=g.max_image_pixels or None)
     paths = list_images(g.infer_img)
     lines = []

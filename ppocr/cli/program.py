@@ -38,9 +38,10 @@ def config_parser(description, extra_args=None):
 
 
 def setup(argv, description, log_name=None, extra_args=None, config_copy=None, output_folders=()):
-    """Parse the command line and return ``(config, args)`` with logging and the device ready.
+    """Parse the command line and return ``(config, settings, args)`` with logging and the device
+    ready; ``settings`` are the config's ``GlobalSettings``, parsed here once for the whole run.
 
-    ``config_copy(config)`` names the file the merged config is written to (the tool's output
+    ``config_copy(settings)`` names the file the merged config is written to (the tool's output
     folder; None: nowhere, e.g. training writes its own ``config.yml``); ``--show_config`` prints it.
     ``output_folders``: the Global keys naming the folders the tool writes into, checked before any
     work (``check_output_folder``).
@@ -79,7 +80,7 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None, o
     if rank == 0:
         for notice in notices:
             logger.info(notice)
-        copy = config_copy(config) if config_copy is not None else None
+        copy = config_copy(settings) if config_copy is not None else None
         if copy:
             dump_config(config, copy)
             logger.info("config (with the -o overrides) written to %s", copy)
@@ -87,7 +88,7 @@ def setup(argv, description, log_name=None, extra_args=None, config_copy=None, o
             logger.info("config:\n%s", yaml.safe_dump(config, sort_keys=False, allow_unicode=True).rstrip())
         logger.info("device: %s, processes: %d, compute threads per process: %s", device, dist.get_world_size(),
                     os.environ.get("OMP_NUM_THREADS", "1"))
-    return config, args
+    return config, settings, args
 
 
 def check_output_folder(path, key):
@@ -104,15 +105,15 @@ def check_output_folder(path, key):
                         f"e.g. -o {key}=./output/NAME/")
 
 
-def config_beside_results(config):
+def config_beside_results(settings):
     """``tools/infer_rec.py``'s config copy: ``Global.save_res_path`` with ``.config.yml`` for its extension."""
-    path = GlobalSettings.of(config).save_res_path
+    path = settings.save_res_path
     return os.path.splitext(path)[0] + ".config.yml" if path else None
 
 
-def config_in_model_folder(config):
+def config_in_model_folder(settings):
     """``tools/export_model.py``'s config copy: ``config.yml`` in ``Global.save_inference_dir``."""
-    folder = GlobalSettings.of(config).save_inference_dir
+    folder = settings.save_inference_dir
     return os.path.join(folder, "config.yml") if folder else None
 
 

@@ -4,5 +4,5 @@ from ppocr.training.trainer import Trainer
 
 
 def train(argv=None, description=None):
-    config, _ = setup(argv, description, log_name="train.log", output_folders=("save_model_dir",))
-    Trainer(config).train()
+    config, settings, _ = setup(argv, description, log_name="train.log", output_folders=("save_model_dir",))
+    Trainer(config, settings).train()

@@ -4,5 +4,5 @@ from ppocr.inference.vis_rectify import add_vis_args, draw_rectification
 
 
 def vis_rectify(argv=None, description=None):
-    config, args = setup(argv, description, extra_args=add_vis_args)
-    return draw_rectification(config, args.out, max_images=args.max_images, scale=args.scale)
+    config, settings, args = setup(argv, description, extra_args=add_vis_args)
+    return draw_rectification(config, args.out, max_images=args.max_images, scale=args.scale, settings=settings)

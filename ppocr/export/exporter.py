@@ -22,9 +22,10 @@ from ppocr.utils.paddle_noise import NATIVE_NOISE, native_stderr_without
 logger = logging.getLogger("ppocr")
 
 
-def export(config, save_dir=None, onnx=False):
+def export(config, save_dir=None, onnx=False, settings=None):
     """Write ``save_dir/inference.{json|pdmodel,pdiparams,yml}``, and ``inference.onnx`` when
-    ``onnx`` or ``Global.export_onnx`` is True; returns ``save_dir``.
+    ``onnx`` or ``Global.export_onnx`` is True; returns ``save_dir``. ``settings``: the config's
+    ``GlobalSettings`` when the caller has them.
 
     Example::
 
@@ -32,14 +33,14 @@ def export(config, save_dir=None, onnx=False):
                            ["Global.pretrained_model=output/rec/mv3/best_accuracy", "Global.export_onnx=True"])
         export(cfg, "inference/rec_starnet")
     """
-    g = GlobalSettings.of(config)
+    g = settings or GlobalSettings.of(config)
     save_dir = save_dir or g.save_inference_dir
     if not save_dir:
         raise UserError("no output folder: set -o Global.save_inference_dir=./inference/NAME")
     with_onnx = onnx or g.export_onnx
     if with_onnx:
         import_paddle2onnx()  # a missing package is said before the export, not after
-    recognizer = Recognizer.from_config(config, require_weights=False)
+    recognizer = Recognizer.from_config(config, require_weights=False, settings=g)
     model, charset = recognizer.model, recognizer.charset
     transforms = recognizer.preprocess.transforms
     shape = recognizer.preprocess.output_shape

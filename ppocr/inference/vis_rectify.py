@@ -212,12 +212,12 @@ def add_vis_args(parser):
     parser.add_argument("--scale", type=int, default=3, help="upscaling of the 32-pixel-high tiles")
 
 
-def draw_rectification(config, out_path, max_images=16, scale=3):
+def draw_rectification(config, out_path, max_images=16, scale=3, settings=None):
     """``tools/vis_rectify.py``: the grid of the first ``max_images`` of ``Global.infer_img``
     through the trained model of ``config``; prints the readings, returns them."""
+    settings = settings or GlobalSettings.of(config)
     recognizer = Recognizer.from_config(
-        config, why=" (an untrained rectifier only shows its initial, near-identity warp)")
-    settings = GlobalSettings.of(config)
+        config, why=" (an untrained rectifier only shows its initial, near-identity warp)", settings=settings)
     pipeline = dygraph_pipeline(recognizer, max_image_pixels=settings.max_image_pixels or None)
     paths = list_images(settings.infer_img)[: max(1, max_images)]
     readings = visualize_rectification(pipeline, paths, out_path, scale=max(1, scale))

@@ -80,8 +80,7 @@ class RectifyView:
             return False, "this model has no rectifier (Architecture.Transform is empty)"
         from ppocr.settings import GlobalSettings
 
-        g = GlobalSettings.of(config)
-        weights = g.checkpoints or g.pretrained_model
+        weights = GlobalSettings.of(config).weights
         if not weights or not os.path.isfile(weights + ".pdparams"):
             return False, (f"the weights {CONFIG_FILE} names ({weights!r}) are not here: serve from the folder "
                            "the model was exported from to see the rectified images")

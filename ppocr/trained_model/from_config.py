@@ -30,7 +30,7 @@ from ppocr.postprocess import build_postprocess
 from ppocr.settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
 
-__all__ = ["Recognizer", "build_charset", "build_model", "weights_of"]  # build_charset: with everything registered
+__all__ = ["Recognizer", "build_charset", "build_model"]  # build_charset: with everything registered
 logger = logging.getLogger("ppocr")
 
 
@@ -52,12 +52,6 @@ def build_model(config, charset=None):
         raise UserError(str(e.args[0]) if e.args else str(e)) from None
 
 
-def weights_of(config):
-    """The weights a config names: ``Global.checkpoints`` (resuming) wins over ``pretrained_model``."""
-    settings = GlobalSettings.of(config)
-    return settings.checkpoints or settings.pretrained_model
-
-
 class Recognizer:
     """The dygraph model of a config with its charset, preprocessing and post-processing."""
 
@@ -67,17 +61,19 @@ class Recognizer:
         self.postprocess = build_postprocess(config, charset)
 
     @classmethod
-    def from_config(cls, config, require_weights=True, why=""):
-        """Build and load; without weights in the config it is a one-line error, unless
-        ``require_weights`` is False (export of an untrained model: a warning)."""
-        weights = weights_of(config)
+    def from_config(cls, config, require_weights=True, why="", settings=None):
+        """Build and load the weights ``Global.checkpoints`` (resuming) or else
+        ``Global.pretrained_model`` names; without weights it is a one-line error, unless
+        ``require_weights`` is False (export of an untrained model: a warning). ``settings``: the
+        config's ``GlobalSettings`` when the caller has them."""
+        settings = settings or GlobalSettings.of(config)
+        weights = settings.weights
         if not weights and require_weights:
             raise UserError("no weights given: set -o Global.pretrained_model=PATH/best_accuracy" + why)
-        charset = build_charset(config)
+        charset = build_charset(config, settings)
         model = build_model(config, charset)
         if weights:
-            skip = GlobalSettings.of(config).skip_mismatched_tensors
-            load_weights(model, weights, skip_mismatched=skip)
+            load_weights(model, weights, skip_mismatched=settings.skip_mismatched_tensors)
         else:
             logger.warning("no Global.pretrained_model given: the model has its initial, untrained weights")
         model.eval()

@@ -58,9 +58,10 @@ class Dashboards:
             self.dashboards.pop().close()
 
 
-def build_dashboards(config, save_dir):
-    """The dashboards ``config`` asks for (``Global.use_visualdl``, ``Global.use_wandb``, ``wandb:``)."""
-    settings = GlobalSettings.of(config)
+def build_dashboards(config, save_dir, settings=None):
+    """The dashboards ``config`` asks for (``Global.use_visualdl``, ``Global.use_wandb``, ``wandb:``);
+    ``settings``: the config's ``GlobalSettings`` when the caller has them."""
+    settings = settings or GlobalSettings.of(config)
     wandb_options = config.get("wandb")
     if wandb_options is not None and not isinstance(wandb_options, dict):
         raise UserError(f"the wandb: section must be a mapping of wandb.init options (project, name, ...), "

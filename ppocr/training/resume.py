@@ -10,15 +10,15 @@ import os
 
 import paddle
 
-from ppocr.settings import GlobalSettings
 from ppocr.trained_model.checkpoint import read_states, recover
 
 
-def schedule_of(config, steps_per_epoch):
-    """Everything that decides the learning rate of each step; saved in ``.states`` so that a
-    resume can tell whether the config's schedule changed since."""
+def schedule_of(config, steps_per_epoch, epoch_num):
+    """Everything that decides the learning rate of each step (the config's ``Optimizer.lr``, the
+    run's ``Global.epoch_num`` and steps per epoch); saved in ``.states`` so that a resume can tell
+    whether the schedule changed since."""
     return {"lr": copy.deepcopy((config.get("Optimizer") or {}).get("lr") or {}),
-            "epoch_num": GlobalSettings.of(config).epoch_num, "steps_per_epoch": int(steps_per_epoch)}
+            "epoch_num": int(epoch_num), "steps_per_epoch": int(steps_per_epoch)}
 
 
 def restore_states(saved, states):

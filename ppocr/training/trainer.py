@@ -43,7 +43,8 @@ logger = logging.getLogger("ppocr")
 
 
 class Trainer:
-    """Everything one training run needs, built from a merged config.
+    """Everything one training run needs, built from a merged config (and its ``GlobalSettings``,
+    when the caller has them: the command line parses them once).
 
     Example::
 
@@ -51,14 +52,14 @@ class Trainer:
         Trainer(cfg).train()
     """
 
-    def __init__(self, config):
+    def __init__(self, config, settings=None):
         self.config = config
-        self.settings = g = GlobalSettings.of(config)
+        self.settings = g = settings or GlobalSettings.of(config)
         self.save_dir = g.save_model_dir
         self.rank, self.world = dist.get_rank(), dist.get_world_size()
         self.seed = g.seed
         paddle.seed(self.seed + self.rank)
-        self.charset = build_charset(config)
+        self.charset = build_charset(config, g)
         device = paddle.get_device()
         self.model = sync_batch_norm(build_model(config, self.charset), g.use_sync_bn, device, self.world)
         self.train_loader = build_dataloader(config, "Train", self.charset, seed=self.seed)
@@ -118,7 +119,7 @@ class Trainer:
                     self.optimizer.get_lr(), self.states["best_model_dict"] or "none")
 
     def _schedule(self):
-        return schedule_of(self.config, len(self.train_loader))
+        return schedule_of(self.config, len(self.train_loader), self.epoch_num)
 
     # ---- the loop ---------------------------------------------------------------------
     def train(self):
@@ -129,7 +130,7 @@ class Trainer:
         if self.rank == 0:
             os.makedirs(self.save_dir, exist_ok=True)
             dump_config(self.config, os.path.join(self.save_dir, "config.yml"))
-            self.dashboards = build_dashboards(self.config, self.save_dir)
+            self.dashboards = build_dashboards(self.config, self.save_dir, g)
         self.print_step = g.print_batch_step
         self.eval_start, self.eval_every = g.eval_schedule
         if g.eval_batch_epoch:  # as the reference: from the start, every that many epochs' steps

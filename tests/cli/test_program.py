@@ -35,7 +35,7 @@ def test_setup_merges_checks_and_logs_the_threads(capsys):
     logger = logging.getLogger("ppocr")
     saved = (list(logger.handlers), logger.propagate, logger.level)
     try:
-        config, _ = setup(["-c", str(REPO / "configs" / "rec" / "rec_mv3_tps_bilstm_ctc.yml"), "-o",
+        config, _, _ = setup(["-c", str(REPO / "configs" / "rec" / "rec_mv3_tps_bilstm_ctc.yml"), "-o",
                               "Global.use_gpu=False", "Global.epoch_num=3.0"], "test")
     finally:  # setup configured the ppocr logger for a console: give the other tests theirs back
         logger.handlers[:], logger.propagate, logger.level = saved
@@ -71,7 +71,7 @@ def test_the_config_goes_to_the_output_folder_and_to_the_screen_only_when_asked(
     from ppocr.cli.program import config_beside_results
 
     argv = ["-c", SPIN, "-o", "Global.use_gpu=False", f"Global.save_res_path={tmp_path / 'out' / 'predicts.txt'}"]
-    config, _ = setup(argv, "test", config_copy=config_beside_results)
+    config, _, _ = setup(argv, "test", config_copy=config_beside_results)
     out = capsys.readouterr().out
     copy = tmp_path / "out" / "predicts.config.yml"
     assert yaml.safe_load(copy.read_text()) == config and f"written to {copy}" in out
@@ -81,7 +81,7 @@ def test_the_config_goes_to_the_output_folder_and_to_the_screen_only_when_asked(
 
 
 def test_a_renamed_dataset_drops_the_files_options_with_one_notice(capsys, tmp_path, keep_logger):
-    config, _ = setup(["-c", SPIN, "-o", "Global.use_gpu=False", "Train.dataset.name=LMDBDataSet",
+    config, _, _ = setup(["-c", SPIN, "-o", "Global.use_gpu=False", "Train.dataset.name=LMDBDataSet",
                        f"Train.dataset.data_dir={tmp_path}"], "test")
     assert "label_file_list" not in config["Train"]["dataset"]
     notices = [line for line in capsys.readouterr().out.splitlines() if "dropped" in line]

@@ -8,7 +8,8 @@ import pytest
 from ppocr.config import load_config, merge_config
 from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
-from ppocr.trained_model.from_config import Recognizer, build_charset, build_model, weights_of
+from ppocr.settings import GlobalSettings
+from ppocr.trained_model.from_config import Recognizer, build_charset, build_model
 from tests.e2e import REPO
 from tests.parity import save_decisive_weights
 from tests.tiny import CONFIG
@@ -20,6 +21,9 @@ def weights(tmp_path_factory):
 
 
 def test_checkpoints_win_over_pretrained_weights_and_none_is_an_error():
+    def weights_of(config):
+        return GlobalSettings.of(config).weights
+
     assert weights_of({"Global": {"checkpoints": "a/latest", "pretrained_model": "b/best"}}) == "a/latest"
     assert weights_of({"Global": {"pretrained_model": "b/best"}}) == "b/best" and weights_of({}) is None
     with pytest.raises(UserError, match="no weights given: set -o Global.pretrained_model"):

@@ -28,7 +28,7 @@ def _trainer(data, save_dir, repo_root, **extra):
     from ppocr.training.trainer import Trainer
 
     opts = tiny_opts(data, str(save_dir), Global__cpu_replicas=1, **extra)
-    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "amp")
+    config, _, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "amp")
     return Trainer(config)
 
 

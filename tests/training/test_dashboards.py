@@ -34,7 +34,7 @@ def test_a_run_writes_visualdl_and_offline_wandb_logs(tmp_path, repo_root, no_wa
                      Global__use_visualdl=True)
     with_wandb = tmp_path / "with_wandb.yml"  # the reference's way: a wandb: section in the config
     with_wandb.write_text((repo_root / CONFIG).read_text() + "wandb:\n  project: ppocr-tests\n  name: tiny\n")
-    config, _ = setup(["-c", str(with_wandb), "-o", *opts], "dashboards")
+    config, _, _ = setup(["-c", str(with_wandb), "-o", *opts], "dashboards")
     Trainer(config).train()
     out = capsys.readouterr().out
     assert out.count("no W&B login (WANDB_API_KEY or wandb login): recording the run offline") == 1

@@ -55,7 +55,7 @@ def _trainer(data, tmp_path, repo_root, optimizer=None, train_transforms=None):
     path = tmp_path / "config.yml"
     path.write_text(yaml.safe_dump(config))
     opts = [o for o in tiny_opts(data, str(tmp_path / "out"), Global__cpu_replicas=1) if not o.startswith("Optimizer.")]
-    config, _ = setup(["-c", str(path), "-o", *opts], "trainer")
+    config, _, _ = setup(["-c", str(path), "-o", *opts], "trainer")
     return Trainer(config)
 
 

@@ -128,7 +128,7 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
 
     make_data(tmp_path / "data", train=8, val=4)
     opts = tiny_opts(tmp_path / "data", str(tmp_path / "out"), Global__cpu_replicas=2)
-    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "replicas")
+    config, _, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "replicas")
     trainer = Trainer(config)
     replicas = trainer.train_step.net
     assert isinstance(replicas, CpuReplicas) and replicas.count == 2
@@ -153,5 +153,5 @@ def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_mod
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert trainer._replica_count("auto") == 1
     single = tiny_opts(tmp_path / "data", str(tmp_path / "out"), Global__cpu_replicas=1)
-    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *single], "replicas")
+    config, _, _ = setup(["-c", str(repo_root / CONFIG), "-o", *single], "replicas")
     assert not isinstance(Trainer(config).train_step.net, CpuReplicas)

@@ -53,10 +53,10 @@ def _config(lr_cfg):
 def test_unchanged_schedule_resumes_bit_for_bit(name):
     lr_cfg, _ = SCHEDULES[name]
     before, _ = _optimizer(lr_cfg, DONE)
-    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH)}
+    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH, EPOCHS)}
     resumed, lr = _optimizer(lr_cfg)
     resumed.set_state_dict(before.state_dict())
-    changed = schedule_changed(saved, schedule_of(_config(lr_cfg), STEPS_PER_EPOCH))
+    changed = schedule_changed(saved, schedule_of(_config(lr_cfg), STEPS_PER_EPOCH, EPOCHS))
     apply_schedule(lr, DONE, changed)
     assert not changed and resumed.get_lr() == before.get_lr()
 
@@ -65,11 +65,11 @@ def test_unchanged_schedule_resumes_bit_for_bit(name):
 def test_rate_edited_in_the_config_applies_at_the_restored_step(name):
     lr_cfg, edit = SCHEDULES[name]
     before, _ = _optimizer(lr_cfg, DONE)
-    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH)}
+    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH, EPOCHS)}
     new_cfg = {**lr_cfg, **edit}
     resumed, lr = _optimizer(new_cfg)
     resumed.set_state_dict(before.state_dict())
-    changed = schedule_changed(saved, schedule_of(_config(new_cfg), STEPS_PER_EPOCH))
+    changed = schedule_changed(saved, schedule_of(_config(new_cfg), STEPS_PER_EPOCH, EPOCHS))
     apply_schedule(lr, DONE, changed)
     fresh, _ = _optimizer(new_cfg, DONE)  # what a run with the new rate from the start would use now
     assert changed
@@ -80,13 +80,13 @@ def test_rate_edited_in_the_config_applies_at_the_restored_step(name):
 def test_a_changed_epoch_count_reshapes_the_cosine_from_the_restored_step():
     lr_cfg = {"name": "Cosine", "learning_rate": 0.1}
     before, _ = _optimizer(lr_cfg, DONE)
-    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH)}
-    longer = schedule_of({**_config(lr_cfg), "Global": {"epoch_num": 2 * EPOCHS}}, STEPS_PER_EPOCH)
+    saved = {"lr_schedule": schedule_of(_config(lr_cfg), STEPS_PER_EPOCH, EPOCHS)}
+    longer = schedule_of(_config(lr_cfg), STEPS_PER_EPOCH, 2 * EPOCHS)
     assert schedule_changed(saved, longer)
 
 
 def test_checkpoints_that_saved_only_the_rate_are_compared_on_it():
-    current = schedule_of(_config({"name": "Cosine", "learning_rate": 0.1}), STEPS_PER_EPOCH)
+    current = schedule_of(_config({"name": "Cosine", "learning_rate": 0.1}), STEPS_PER_EPOCH, EPOCHS)
     assert not schedule_changed({"config_lr": 0.1}, current)
     assert schedule_changed({"config_lr": 0.2}, current)
     assert not schedule_changed({}, current)  # a reference checkpoint: nothing to compare with

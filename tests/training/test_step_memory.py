@@ -14,7 +14,7 @@ def trainer(tmp_path_factory, repo_root):
 
     root = tmp_path_factory.mktemp("step_memory")
     make_data(root / "data", train=8, val=4)
-    config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *tiny_opts(root / "data", str(root / "out"), Global__cpu_replicas=1)],
+    config, _, _ = setup(["-c", str(repo_root / CONFIG), "-o", *tiny_opts(root / "data", str(root / "out"), Global__cpu_replicas=1)],
                       "step_memory")
     return Trainer(config)
 

@@ -29,7 +29,7 @@ def build(data, tmp_path, repo_root):
 
     def make(**extra):
         opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=1, Global__eval_batch_step="[0,2]", **extra)
-        config, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "trainer")
+        config, _, _ = setup(["-c", str(repo_root / CONFIG), "-o", *opts], "trainer")
         return Trainer(config)
 
     return make
