@@ -81,7 +81,7 @@ def project(spec):
     sys.path.insert(0, os.path.join(root, "tools"))
     import _bootstrap  # noqa: F401  what tools/infer/predict_rec.py imports first
     sys.path.insert(0, root)
-    from ppocr.cli import predict
+    from ppocr.cli import predict_rec
     from ppocr.inference import predictor
 
     batches, order = [], []
@@ -100,7 +100,7 @@ def project(spec):
         self.postprocess = lambda probs: (batches.append(np.array(probs)), decode(probs))[1]
 
     predictor.TextRecognizer.__init__ = init
-    results = predict.main(spec["argv"])
+    results = predict_rec.main(spec["argv"])
     return [p for p, _ in results], [r for _, r in results], in_list_order(batches, order)
 
 

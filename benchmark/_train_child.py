@@ -165,7 +165,7 @@ def project(spec, save_dir):
     sys.path.insert(0, root)
     argv = ["-c", lmdb_config(spec["config"], save_dir), "-o", *overrides(spec, save_dir)]
     try:
-        from ppocr.cli.program import setup
+        from ppocr.cli.startup import setup
         config, _ = setup(argv, "train_speed")  # the path tools/train.py takes
     except ImportError:
         from ppocr.config import merge_config

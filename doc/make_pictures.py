@@ -16,7 +16,7 @@ sys.path.insert(0, REPO)
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ppocr.inference.vis_rectify import compose_grid  # noqa: E402
+from ppocr.inference.rectification import compose_grid  # noqa: E402
 
 IMGS = os.path.join(REPO, "doc", "imgs")
 SHIPPED = os.path.join(REPO, "pretrained", "rec_mv3_tps_bilstm_ctc_synth")
@@ -175,7 +175,7 @@ def lmdb_inputs():
 def rectify():
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
-    from ppocr.inference.vis_rectify import visualize_rectification
+    from ppocr.inference.rectification import visualize_rectification
     from ppocr.trained_model.from_config import Recognizer
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])

@@ -23,7 +23,7 @@ import numpy as np
 
 from ppocr.errors import UserError
 from ppocr.registry import CHARSETS, DATA_OPS, HEADS, POSTPROCESS
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 

@@ -1,19 +1,19 @@
 """The config values the engine reads itself, checked once when a tool starts, so that a wrong one
 is a one-line error naming the key, not a traceback from the middle of training; and the keys the
 engine knows in its own sections, so that a misspelt one is refused. The kinds of value are
-``ppocr.config_types``; Global's keys are typed in ``ppocr.settings``.
+``ppocr.config_types``; Global's keys are typed in ``ppocr.global_settings``.
 
 The options of a component (``Architecture.Backbone.scale``, a data op's ``image_shape``) belong
 to the component: its registry checks its name and option names, the component their values.
 """
-from ppocr import settings
+from ppocr import global_settings
 from ppocr.config_types import BOOL, POSITIVE, Check, integer, list_of, number
 from ppocr.errors import UserError
 
 SECTIONS = ("Global", "Optimizer", "Architecture", "Loss", "PostProcess", "Metric", "Train", "Eval")
 
 
-# the keys of the other sections the engine reads; Global's are ppocr.settings.GlobalSettings
+# the keys of the other sections the engine reads; Global's are ppocr.global_settings.GlobalSettings
 KEYS = {
     **{f"{mode}.loader.batch_size_per_card": POSITIVE for mode in ("Train", "Eval")},
     **{f"{mode}.loader.num_workers": Check(integer(0), "an integer >= 0", "4") for mode in ("Train", "Eval")},
@@ -44,7 +44,7 @@ KEYS = {
 # Keys the engine itself reads, by section: a config file may hold only these, and an override may add
 # one even when the config lacks it. Sections with a ``name`` (a model stage, a dataset, a data op, the
 # optimizer...) belong to a component whose registry checks its options, so they are not listed here;
-# Global's keys are ppocr.settings'.
+# Global's keys are ppocr.global_settings'.
 ENGINE_KEYS = {
     # wandb: the W&B run's options (ppocr.training.dashboards); profiler_options: the reference's -p
     "": {*SECTIONS, "wandb", "profiler_options"},
@@ -59,13 +59,13 @@ def engine_keys(section):
     """The keys the engine reads in ``section`` ('Global', 'Train.loader', '' for the top level);
     None when the section is not the engine's (a component's options, checked by its registry)."""
     if section == "Global":
-        return settings.keys()
+        return global_settings.keys()
     return ENGINE_KEYS.get(section)
 
 
 def all_checks():
     """{'Section.key': Check} of every value the engine types, Global's included."""
-    return {**settings.checks(), **KEYS}
+    return {**global_settings.checks(), **KEYS}
 
 
 def check_config(config):

@@ -1,6 +1,6 @@
 """The kinds of config value the engine reads itself (a positive integer, a path, a device name,
 ...): each a ``Check`` that normalises a value or raises a one-line ``UserError`` naming the key and
-an example. ``ppocr.settings`` types the Global keys with them, ``ppocr.config_check`` the keys of
+an example. ``ppocr.global_settings`` types the Global keys with them, ``ppocr.config_check`` the keys of
 the other sections.
 
 Example::

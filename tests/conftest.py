@@ -26,7 +26,7 @@ _PRISTINE_LOGGER = (list(_PPOCR_LOGGER.handlers), _PPOCR_LOGGER.propagate, _PPOC
 def _pristine_ppocr_logger():
     """Give every test the ``ppocr`` logger as Python made it (propagating, no handlers of its own).
 
-    ``ppocr.cli.program.setup`` configures it for a console and stops propagation; a test (or a
+    ``ppocr.cli.startup.setup`` configures it for a console and stops propagation; a test (or a
     module-scoped fixture) that calls it in-process would otherwise hide every later test's records
     from ``caplog``, and which tests failed would depend on the order they ran in.
     """

@@ -25,7 +25,7 @@ LAYERS = [
     ("charset",),
     ("config",),
     ("config_check",),
-    ("settings",),
+    ("global_settings",),
     ("config_types", "registry"),
     ("errors",),
     ("utils",),

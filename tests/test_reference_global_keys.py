@@ -1,6 +1,6 @@
 """Every Global key of the reference's recognition configs loads here (the Global sections of its 84
 configs/rec files, copied as data into tests/fixtures/reference_global_sections.yml): each is a
-setting the engine reads (ppocr/settings.py), or one of the reference's other algorithms' keys,
+setting the engine reads (ppocr/global_settings.py), or one of the reference's other algorithms' keys,
 which loads and gets one notice line when set; none is silently ignored. Also the keys the
 reference's training reads beyond those files (AMP, devices, dashboards), the derived
 ``distributed`` and the device keys this Paddle build cannot run."""
@@ -10,11 +10,11 @@ import logging
 import pytest
 import yaml
 
-from ppocr import settings
+from ppocr import global_settings
 from ppocr.config import merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import UserError
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.utils.logging import get_logger
 from tests.tiny import CONFIG
 
@@ -44,11 +44,11 @@ def test_every_global_section_of_the_reference_loads(reference, tmp_path):
 
 def test_every_key_is_read_or_has_a_notice_when_set(reference):
     keys = {key for section in reference["global_sections"].values() for key in section}
-    assert keys - FIELDS - set(settings.REFERENCE_ONLY) == set()
-    assert FIELDS.isdisjoint(settings.REFERENCE_ONLY), "a key is either read or not"
+    assert keys - FIELDS - set(global_settings.REFERENCE_ONLY) == set()
+    assert FIELDS.isdisjoint(global_settings.REFERENCE_ONLY), "a key is either read or not"
     for name, section in reference["global_sections"].items():
-        told = "\n".join(settings.notices({"Global": section}))
-        for key, (default, _) in settings.REFERENCE_ONLY.items():
+        told = "\n".join(global_settings.notices({"Global": section}))
+        for key, (default, _) in global_settings.REFERENCE_ONLY.items():
             if section.get(key) is not None and section[key] != default:
                 assert f"Global.{key}=" in told, (name, key)
             else:
@@ -66,7 +66,7 @@ def test_the_reference_training_keys_beyond_its_configs_load(tmp_path):
     s = GlobalSettings.of(config)
     assert (s.amp_level, s.amp_dtype, s.scale_loss, s.amp_custom_black_list, s.log_ranks, s.eval_batch_epoch) == (
         "O1", "bfloat16", 1024.0, ("matmul_v2",), (0, 1), 2)
-    assert settings.notices(config) == []  # every value the reference's default, or one that is read
+    assert global_settings.notices(config) == []  # every value the reference's default, or one that is read
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -83,13 +83,13 @@ def test_a_wrong_value_of_a_new_key_names_it(key, value, message):
 
 def test_a_key_of_another_algorithm_loads_with_one_notice(tmp_path):
     config = _load(tmp_path, {"Global": {"max_seq_len": 512, "infer_mode": False}, "profiler_options": "batch_range=[1,5]"})
-    told = settings.notices(config)
+    told = global_settings.notices(config)
     assert len(told) == 2 and told[0].startswith("Global.max_seq_len=512 has no effect here: read by the reference's")
     assert told[1].startswith("profiler_options='batch_range=[1,5]' has no effect here")
 
 
 def _setup(repo_root, *opts):
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
 
     return setup(["-c", str(repo_root / CONFIG), "-o", "Global.use_gpu=False", *opts], "keys")[0]
 

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from ppocr.cli.program import run, setup
+from ppocr.cli.startup import run, setup
 from ppocr.training.trainer import Trainer
 from tests.doc_blocks import code_blocks, read_page, shown
 from tests.e2e import REPO

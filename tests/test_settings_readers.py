@@ -9,7 +9,7 @@ from tests.e2e import REPO, library_users
 # makes it a mapping, the exported-model folder (whose inference.yml has a Global of its own) and the
 # reference's folders (whose inference.yml is the reference's export's); the benchmarks' children that
 # run the reference's library read its config as its tools do
-ALLOWED = {"ppocr/settings.py", "ppocr/config.py", "ppocr/config_check.py", "ppocr/cli/program.py",
+ALLOWED = {"ppocr/global_settings.py", "ppocr/config.py", "ppocr/config_check.py", "ppocr/cli/startup.py",
            "ppocr/export/model_folder.py", "ppocr/export/reference_folder.py",
            "benchmark/_reference_folder_child.py"}
 ALLOWED_FUNCTIONS = {("benchmark/_train_child.py", "reference")}

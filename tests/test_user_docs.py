@@ -104,7 +104,7 @@ def test_the_notice_train_md_shows_for_a_dataset_renamed_on_the_command_line(cap
     """The line doc/tools/train.md shows under its command is the one that command logs: the
     command's options are read (``setup``, what every tool does first) without its training,
     which needs the user's LMDBs."""
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
 
     (block,) = [b for b in code_blocks(read_page("doc/tools/train.md"), "bash") if "# ppocr INFO:" in b]
     lines = block.replace("\\\n", " ").splitlines()

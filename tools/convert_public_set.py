@@ -23,7 +23,7 @@ are for reporting, and tools/find_leaks.py lists the training words that are tes
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.data_tools import convert_public, public_set_args
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

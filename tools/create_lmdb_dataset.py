@@ -13,7 +13,7 @@ counted and skipped.
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.data_tools import create_lmdb, lmdb_args
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

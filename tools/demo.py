@@ -13,7 +13,7 @@ runs as a user would type it; its whole output goes to output/demo/logs/.
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.demo import demo
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

@@ -15,7 +15,7 @@ is the JSON of the sample-weighted total. ``Metric.protocol`` selects the scorin
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.evaluate import add_eval_args, evaluate_config
-from ppocr.cli.program import run, setup
+from ppocr.cli.startup import run, setup
 
 
 def main(argv=None):

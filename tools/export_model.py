@@ -7,8 +7,8 @@
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.cli.export import export_model
-from ppocr.cli.program import run
+from ppocr.cli.export_model import export_model
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

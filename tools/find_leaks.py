@@ -20,7 +20,7 @@ OUT/leaks.tsv, never excluded. doc/tools/find_leaks.md says more.
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.data_tools import find_leaks, leak_args
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

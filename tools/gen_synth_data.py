@@ -17,7 +17,7 @@ OUT_DIR) and meta.jsonl.
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
 from ppocr.cli.data_tools import gen_synth_data, synth_args
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 
 
 def main(argv=None):

@@ -9,8 +9,8 @@ skipped; when none could be read the exit status is 2.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.cli.infer import infer_images
-from ppocr.cli.program import config_beside_results, run, setup
+from ppocr.cli.infer_rec import infer_images
+from ppocr.cli.startup import config_beside_results, run, setup
 
 
 def main(argv=None):

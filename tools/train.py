@@ -6,7 +6,7 @@
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 from ppocr.cli.train import train
 
 

@@ -11,7 +11,7 @@ colour-transformed image (before the geometric warp), the rectified image, the r
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 
-from ppocr.cli.program import run
+from ppocr.cli.startup import run
 from ppocr.cli.vis_rectify import vis_rectify
 
 

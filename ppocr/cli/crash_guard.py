@@ -9,7 +9,7 @@ deadlocks on the heap the crash has just corrupted.
 Example (a tool's last lines)::
 
     if __name__ == "__main__":
-        run_guarded("ppocr.cli.predict:main", doing="predict_rec")
+        run_guarded("ppocr.cli.predict_rec:main", doing="predict_rec")
 """
 import importlib
 import os
@@ -26,7 +26,7 @@ def run_guarded(target, doing):
     if os.environ.get(CHILD_FLAG) == "1":
         _stop_with_parent()
         module, _, name = target.partition(":")
-        from ppocr.cli.program import run
+        from ppocr.cli.startup import run
 
         run(getattr(importlib.import_module(module), name))
         return

@@ -18,7 +18,7 @@ from ppocr.data import build_set_loaders
 from ppocr.evaluation.evaluator import evaluate_sets
 from ppocr.evaluation.failures import FailureLog
 from ppocr.metrics import build_metric
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
 from ppocr.trained_model.from_config import Recognizer
 

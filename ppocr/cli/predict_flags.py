@@ -9,7 +9,7 @@ says they do not apply (``not_applying``).
 import argparse
 import logging
 
-from ppocr.cli.program import OneLineParser
+from ppocr.cli.startup import OneLineParser
 from ppocr.inference.engine import PRECISIONS
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS
 

@@ -24,7 +24,7 @@ import socket
 
 from ppocr.cli.crash_guard import CHILD_FLAG
 from ppocr.cli.predict_flags import str2bool
-from ppocr.cli.program import OneLineParser
+from ppocr.cli.startup import OneLineParser
 from ppocr.errors import UserError
 from ppocr.inference.predictor import disable_paddle_signal_handler
 from ppocr.utils.cpu import available_cores, default_cpu_threads

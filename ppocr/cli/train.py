@@ -1,5 +1,5 @@
 """``tools/train.py``: a config (with its ``-o`` options) trained, one process or many."""
-from ppocr.cli.program import setup
+from ppocr.cli.startup import setup
 from ppocr.training.trainer import Trainer
 
 

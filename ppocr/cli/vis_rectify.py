@@ -1,6 +1,6 @@
 """``tools/vis_rectify.py``: what a model's rectifier makes of word images, drawn as a PNG grid."""
-from ppocr.cli.program import setup
-from ppocr.inference.vis_rectify import add_vis_args, draw_rectification
+from ppocr.cli.startup import setup
+from ppocr.inference.rectification import add_vis_args, draw_rectification
 
 
 def vis_rectify(argv=None, description=None):

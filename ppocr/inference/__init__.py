@@ -2,5 +2,5 @@
 backends (``backends``: the dygraph model, Paddle inference, onnxruntime); the inputs it takes
 (``image_input``, with the pixel limit read from the image header by ``image_header``); the
 Python API on an exported folder (``predictor.TextRecognizer``); the rectifiers' views
-(``vis_rectify``). The onnxruntime path imports no Paddle.
+(``rectification``). The onnxruntime path imports no Paddle.
 """

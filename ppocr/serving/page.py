@@ -7,7 +7,7 @@ exactly what the JSON API answers. Two routes serve it and nothing else:
 - ``GET /model``: the model's name, algorithm, backend and dictionary, and whether the page can
   show the rectified image (and why not);
 - ``POST /rectify`` (one image, as ``/predict`` takes it, and refused as it refuses one) -> a PNG of
-  what the rectifier (TPS or GA-SPIN) makes of it, drawn by ``ppocr.inference.vis_rectify`` (the
+  what the rectifier (TPS or GA-SPIN) makes of it, drawn by ``ppocr.inference.rectification`` (the
   picture of ``tools/vis_rectify.py``, without its reading column).
 
 An exported graph does not give its rectifier's intermediate images, so the picture comes from the
@@ -78,7 +78,7 @@ class RectifyView:
             return False, f"{CONFIG_FILE} does not load: {e}"
         if not (config.get("Architecture") or {}).get("Transform"):
             return False, "this model has no rectifier (Architecture.Transform is empty)"
-        from ppocr.settings import GlobalSettings
+        from ppocr.global_settings import GlobalSettings
 
         weights = GlobalSettings.of(config).weights
         if not weights or not os.path.isfile(weights + ".pdparams"):
@@ -104,7 +104,7 @@ class RectifyView:
     def png(self, raw):
         """PNG bytes of the rectifier's picture of one encoded image; UserError when it cannot be drawn,
         ``UnreadableImage`` (from the pipeline) when the image is not read."""
-        from ppocr.inference.vis_rectify import png_bytes, rectification_grid
+        from ppocr.inference.rectification import png_bytes, rectification_grid
 
         with self.lock:  # one dygraph forward at a time; the model is built by the first caller
             if self.pipeline is None:

@@ -13,7 +13,7 @@ surface under the text matter. Modules, in the order a sample is made:
                                                            ``background`` what the word is on
 ``colours``     palette and contrast                       ``effects``    blur, noise, JPEG ...
 ``word``        one sample from all of the above           ``generator``  many, into LMDB/folders
-``settings``    every probability and range                ``writers``, ``create_lmdb``: storage
+``synth_settings`` every probability and range             ``writers``, ``create_lmdb``: storage
 
 Example::
 
@@ -23,7 +23,7 @@ Example::
 """
 from ppocr.synth.fonts import FontFace, find_fonts, group_by_family, matplotlib_font_dir
 from ppocr.synth.generator import generate
-from ppocr.synth.settings import CASES, DEFAULT_SETTINGS, SynthSettings
+from ppocr.synth.synth_settings import CASES, DEFAULT_SETTINGS, SynthSettings
 from ppocr.synth.split import HELD_OUT_FAMILIES, SPLITS, is_held_out
 from ppocr.synth.text import WORDS_FILE, TextSampler, load_words
 from ppocr.synth.word import WordRenderer

@@ -22,7 +22,7 @@ from ppocr.synth.background import BANK_SIZE, make_bank
 from ppocr.synth.effects import encode_jpeg
 from ppocr.synth.fonts import find_fonts, group_by_family
 from ppocr.synth.photos import background_files
-from ppocr.synth.settings import CASES, DEFAULT_SETTINGS
+from ppocr.synth.synth_settings import CASES, DEFAULT_SETTINGS
 from ppocr.synth.text import WORDS_FILE, load_words
 from ppocr.synth.word import WordRenderer
 from ppocr.synth.writers import FolderWriter, refuse_full_folder

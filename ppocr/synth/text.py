@@ -18,7 +18,7 @@ import os
 import string
 
 from ppocr.errors import UserError
-from ppocr.synth.settings import CASES, DEFAULT_SETTINGS
+from ppocr.synth.synth_settings import CASES, DEFAULT_SETTINGS
 
 WORDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "words_en.txt")
 CASE_CHOICES = CASES + ("mixed",)

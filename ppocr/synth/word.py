@@ -24,7 +24,7 @@ from ppocr.synth.fonts import group_by_family
 from ppocr.synth.curve import draw_curve, set_along
 from ppocr.synth.geometry import crop, distort, level
 from ppocr.synth.render import FILL, MAIN, OUTLINE, SHADOW, GlyphRenderer, draw_style
-from ppocr.synth.settings import DEFAULT_SETTINGS
+from ppocr.synth.synth_settings import DEFAULT_SETTINGS
 from ppocr.synth.text import TextSampler
 
 

@@ -27,7 +27,7 @@ from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.errors import UserError
 from ppocr.modeling.base_model import BaseModel
 from ppocr.postprocess import build_postprocess
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
 
 __all__ = ["Recognizer", "build_charset", "build_model"]  # build_charset: with everything registered

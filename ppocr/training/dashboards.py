@@ -26,7 +26,7 @@ import logging
 import os
 
 from ppocr.errors import UserError
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 
 logger = logging.getLogger("ppocr")
 NOT_SCALARS = ("kind", "global_step", "epoch")  # a record's bookkeeping, not a curve

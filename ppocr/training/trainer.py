@@ -18,7 +18,7 @@ from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
 from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.trained_model.from_config import build_charset, build_model

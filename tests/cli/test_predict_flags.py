@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from ppocr.cli.predict import log_file, main as predict_rec
+from ppocr.cli.predict_rec import log_file, main as predict_rec
 from ppocr.cli.predict_flags import OTHER_TASKS, build_parser, not_applying
 from tests.e2e import REPO
 

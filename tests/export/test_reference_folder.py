@@ -12,7 +12,7 @@ import shutil
 import pytest
 import yaml
 
-from ppocr.cli.predict import main as predict_rec
+from ppocr.cli.predict_rec import main as predict_rec
 from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info

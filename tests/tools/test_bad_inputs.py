@@ -5,7 +5,7 @@ mistakes are recoverable (non-image files among images, an explicit skip of mism
 and must be reported while the rest still runs.
 
 Cases marked CLI run the real command line in a subprocess (with a timeout). The others call
-the tool's ``main(argv)`` in this process through ``ppocr.cli.program.run`` (the same code
+the tool's ``main(argv)`` in this process through ``ppocr.cli.startup.run`` (the same code
 path as the command line, without the 2-3 s start-up of a new Python with Paddle), under an
 alarm so that none can hang. The fixtures (a tiny LMDB, weights, one exported model) are
 shared by the whole module.
@@ -200,11 +200,11 @@ def _main_of(tool, monkeypatch):
     spec = importlib.util.spec_from_file_location("tool_" + tool.replace("/", "_")[:-3], REPO / tool)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return getattr(module, "main", None) or importlib.import_module("ppocr.cli.predict").main
+    return getattr(module, "main", None) or importlib.import_module("ppocr.cli.predict_rec").main
 
 
 def _in_process(tool, args, monkeypatch, capsys):
-    from ppocr.cli.program import run
+    from ppocr.cli.startup import run
 
     main = _main_of(tool, monkeypatch)
     logger = logging.getLogger("ppocr")

@@ -10,7 +10,7 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.training import amp as amp_module
 from ppocr.training import train_step as ts
 from ppocr.training.amp import CPU_NOTICE, MixedPrecision, build_mixed_precision, to_float32
@@ -24,7 +24,7 @@ def data(tmp_path_factory):
 
 
 def _trainer(data, save_dir, repo_root, **extra):
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     opts = tiny_opts(data, str(save_dir), Global__cpu_replicas=1, **extra)

@@ -25,7 +25,7 @@ def no_wandb_login(tmp_path, monkeypatch):
 def test_a_run_writes_visualdl_and_offline_wandb_logs(tmp_path, repo_root, no_wandb_login, capsys):
     from visualdl import LogReader
 
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     data = make_data(tmp_path / "data", train=8, val=4)

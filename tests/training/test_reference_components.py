@@ -44,7 +44,7 @@ def data(tmp_path_factory):
 
 def _trainer(data, tmp_path, repo_root, optimizer=None, train_transforms=None):
     """A Trainer built by the tools' config path from the seed config with these sections replaced."""
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     config = yaml.safe_load((repo_root / CONFIG).read_text())

@@ -123,7 +123,7 @@ def test_a_failing_slice_raises_after_every_thread_has_finished(net):
 
 
 def test_the_trainer_uses_one_replica_per_core_on_the_cpu_and_steps_like_one_model(tmp_path, repo_root, monkeypatch):
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     make_data(tmp_path / "data", train=8, val=4)

@@ -44,7 +44,7 @@ def test_gpu_memory_is_read_on_a_gpu_only(monkeypatch):
 
 
 def test_each_training_log_line_ends_with_the_eta_of_the_steps_left(tmp_path, repo_root, monkeypatch, capsys):
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
     from tests.tiny import CONFIG, make_data, tiny_opts, train_records
 

@@ -9,7 +9,7 @@ from tests.tiny import CONFIG, make_data, tiny_opts
 
 @pytest.fixture(scope="module")
 def trainer(tmp_path_factory, repo_root):
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     root = tmp_path_factory.mktemp("step_memory")

@@ -24,7 +24,7 @@ def data(tmp_path_factory):
 @pytest.fixture
 def build(data, tmp_path, repo_root):
     """``build(**opts)``: a Trainer of one epoch of 2 steps, evaluated after the second, with ``opts``."""
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     def make(**extra):
@@ -103,7 +103,7 @@ def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path
 def test_eval_batch_epoch_and_calc_epoch_interval_as_the_reference(data, tmp_path, repo_root):
     """Evaluation every ``eval_batch_epoch`` epochs' steps from the start (over eval_batch_step);
     the training batches' accuracy only in the epochs divisible by ``calc_epoch_interval``."""
-    from ppocr.cli.program import setup
+    from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
 
     opts = tiny_opts(data, str(tmp_path / "out"), Global__epoch_num=3, Global__eval_batch_step="[0,100]",

@@ -18,4 +18,4 @@ import _bootstrap  # noqa: E402,F401  (puts the repository on sys.path)
 from ppocr.cli.crash_guard import run_guarded  # noqa: E402
 
 if __name__ == "__main__":
-    run_guarded("ppocr.cli.predict:main", doing="predict_rec")
+    run_guarded("ppocr.cli.predict_rec:main", doing="predict_rec")

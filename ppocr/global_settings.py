@@ -1,7 +1,7 @@
 """The ``Global`` section, typed: every key the engine reads, its type, default and meaning, in one
 place. ``GlobalSettings.of(config)`` parses a config's ``Global`` once into a frozen object; every
 reader (trainer, evaluation, export, inference, the charset) asks it instead of ``dict.get`` with
-a default of its own. A tool parses it once (``ppocr.cli.program.setup``) and hands it down: the
+a default of its own. A tool parses it once (``ppocr.cli.startup.setup``) and hands it down: the
 library's functions take ``settings=`` and parse the config themselves only when called without.
 
 Every Global key of the reference's recognition configs (PaddleOCR, configs/rec) is either a field

@@ -1,4 +1,4 @@
-"""ppocr/cli/program.py: every tool's start (-c/-o parsed and checked, threads logged) and end
+"""ppocr/cli/startup.py: every tool's start (-c/-o parsed and checked, threads logged) and end
 (a user's mistake is one line and exit 2, a stop by signal is 128 + the signal)."""
 import logging
 import signal
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ppocr.cli.program import run, setup
+from ppocr.cli.startup import run, setup
 from ppocr.errors import Interrupted, UserError
 from tests.e2e import REPO
 
@@ -68,7 +68,7 @@ SPIN = str(REPO / "configs" / "rec" / "rec_r32_gaspin_bilstm_att.yml")
 def test_the_config_goes_to_the_output_folder_and_to_the_screen_only_when_asked(capsys, tmp_path, keep_logger):
     import yaml
 
-    from ppocr.cli.program import config_beside_results
+    from ppocr.cli.startup import config_beside_results
 
     argv = ["-c", SPIN, "-o", "Global.use_gpu=False", f"Global.save_res_path={tmp_path / 'out' / 'predicts.txt'}"]
     config, _, _ = setup(argv, "test", config_copy=config_beside_results)
@@ -91,7 +91,7 @@ def test_a_renamed_dataset_drops_the_files_options_with_one_notice(capsys, tmp_p
 
 
 def test_the_help_documents_adding_and_deleting_keys(capsys):
-    from ppocr.cli.program import config_parser
+    from ppocr.cli.startup import config_parser
 
     with pytest.raises(SystemExit):
         config_parser("test").parse_args(["--help"])

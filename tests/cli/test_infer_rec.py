@@ -1,9 +1,9 @@
-"""ppocr/cli/infer.py: infer_rec's loop over the inference pipeline with the dygraph model:
+"""ppocr/cli/infer_rec.py: infer_rec's loop over the inference pipeline with the dygraph model:
 every image named, unreadable ones skipped with their reason, the results file written, none
 readable an error."""
 import pytest
 
-from ppocr.cli.infer import infer_images
+from ppocr.cli.infer_rec import infer_images
 from ppocr.config import merge_config
 from ppocr.errors import UserError
 from tests.e2e import REPO

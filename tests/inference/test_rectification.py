@@ -10,7 +10,7 @@ import pytest
 from ppocr.config import load_config
 from ppocr.errors import UserError
 from ppocr.inference.pipeline import dygraph_pipeline
-from ppocr.inference.vis_rectify import (
+from ppocr.inference.rectification import (
     HEADER,
     TEXT_WIDTH,
     compose_grid,

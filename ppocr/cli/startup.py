@@ -8,8 +8,8 @@ import yaml
 from ppocr.config import dump_config, merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import Interrupted, UserError
-from ppocr.settings import GlobalSettings
-from ppocr.settings import notices as reference_notices
+from ppocr.global_settings import GlobalSettings
+from ppocr.global_settings import notices as reference_notices
 from ppocr.utils.logging import get_logger
 
 

@@ -34,7 +34,7 @@ from ppocr.inference.image_input import UnreadableImage
 from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.from_config import Recognizer
 from ppocr.utils.io import atomic_write_bytes
 

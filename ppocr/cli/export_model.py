@@ -1,6 +1,6 @@
 """``tools/export_model.py``: a config's trained weights written as a Paddle inference model (and,
 with ``--onnx``, as ONNX) into ``Global.save_inference_dir``."""
-from ppocr.cli.program import config_in_model_folder, setup
+from ppocr.cli.startup import config_in_model_folder, setup
 from ppocr.export.exporter import export
 
 

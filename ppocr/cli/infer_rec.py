@@ -6,7 +6,7 @@ import os
 from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
 from ppocr.inference.pipeline import Skipped, dygraph_pipeline
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.from_config import Recognizer
 from ppocr.utils.io import atomic_write_bytes
 

@@ -1,14 +1,14 @@
-"""ppocr/settings.py: Global parsed once into a typed, frozen object with its defaults in one place;
+"""ppocr/global_settings.py: Global parsed once into a typed, frozen object with its defaults in one place;
 an unknown key of a config file is refused like an unknown -o key; the reference-only keys load."""
 import dataclasses
 
 import pytest
 
-from ppocr import settings
+from ppocr import global_settings
 from ppocr.charset import Charset
 from ppocr.config import load_config, merge_config
 from ppocr.errors import UserError
-from ppocr.settings import GlobalSettings
+from ppocr.global_settings import GlobalSettings
 
 
 def test_defaults_for_what_the_config_leaves_out_and_values_normalised():
@@ -57,15 +57,15 @@ def test_reference_only_keys_load_and_a_key_added_on_purpose_is_kept(tmp_path):
     path.write_text("Global:\n  use_visualdl: False\n  infer_mode: False\n")
     config = merge_config(str(path), ["+Global.my_note=hello"])
     assert config["Global"]["my_note"] == "hello" and GlobalSettings.of(config).epoch_num == 1
-    assert settings.keys() >= {"use_visualdl", "infer_mode", "epoch_num", "cpu_replicas"}
+    assert global_settings.keys() >= {"use_visualdl", "infer_mode", "epoch_num", "cpu_replicas"}
 
 
 def test_every_key_is_documented_once():
-    rows = settings.describe().splitlines()
-    assert len(rows) == len(dataclasses.fields(GlobalSettings)) + len(settings.REFERENCE_ONLY)
+    rows = global_settings.describe().splitlines()
+    assert len(rows) == len(dataclasses.fields(GlobalSettings)) + len(global_settings.REFERENCE_ONLY)
     assert all(row.count("|") == 4 and not row.endswith("|  |") for row in rows)
 
 
 def test_the_training_page_shows_every_key(repo_root):
     page = (repo_root / "doc" / "tools" / "train.md").read_text(encoding="utf-8")
-    assert settings.describe() in page
+    assert global_settings.describe() in page

@@ -1,4 +1,4 @@
-"""ppocr/cli/predict.py: every flag of predict_rec is checked. Booleans take the reference's
+"""ppocr/cli/predict_rec.py: every flag of predict_rec is checked. Booleans take the reference's
 spellings (True/False, yes/no, y/n, t/f, 1/0; a spelling other than True or False is said on
 screen) and nothing else (``--use_space_char=Falsee`` is refused); ``--rec_image_shape`` must be
 the exported shape, except that SPIN's grey model takes the 3 channels of the reference's command."""
@@ -83,7 +83,7 @@ def test_the_image_shape_must_be_the_exported_one(caplog):
 
 
 def test_max_image_pixels_flag_sets_the_limit_and_0_switches_it_off(tmp_path, capsys):
-    from ppocr.cli.predict import main
+    from ppocr.cli.predict_rec import main
     from tests.e2e import REPO
     from tests.tiny import word_png
 
