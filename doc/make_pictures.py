@@ -176,10 +176,10 @@ def rectify():
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.rectification import visualize_rectification
-    from ppocr.trained_model.from_config import Recognizer
+    from ppocr.trained_model.from_config import TrainedModel
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
-    visualize_rectification(dygraph_pipeline(Recognizer.from_config(config)), [p for p, _ in _samples()][:6],
+    visualize_rectification(dygraph_pipeline(TrainedModel.from_config(config)), [p for p, _ in _samples()][:6],
                             os.path.join(IMGS, "rectify_starnet.png"), scale=2)
     print(os.path.join(IMGS, "rectify_starnet.png"))
 
@@ -195,11 +195,11 @@ def readings():
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.predictor import TextRecognizer
-    from ppocr.trained_model.from_config import Recognizer
+    from ppocr.trained_model.from_config import TrainedModel
 
     config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
     paths = [p for p, _ in _samples()]
-    _readings_sheet("infer_rec_readings.png", dygraph_pipeline(Recognizer.from_config(config))(paths), "infer_rec")
+    _readings_sheet("infer_rec_readings.png", dygraph_pipeline(TrainedModel.from_config(config))(paths), "infer_rec")
     recognizer = TextRecognizer(os.path.join(SHIPPED, "inference"))
     _readings_sheet("predict_rec_readings.png", recognizer(paths), "predict_rec")
 

@@ -20,7 +20,7 @@ from ppocr.evaluation.failures import FailureLog
 from ppocr.metrics import build_metric
 from ppocr.global_settings import GlobalSettings
 from ppocr.training.amp import build_mixed_precision
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 
 logger = logging.getLogger("ppocr")
 
@@ -45,17 +45,17 @@ def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, 
     ``GlobalSettings`` when the caller has them.
     """
     settings = settings or GlobalSettings.of(config)
-    recognizer = Recognizer.from_config(config, why=" (the weights to evaluate)", settings=settings)
-    weights = recognizer.weights
+    trained = TrainedModel.from_config(config, why=" (the weights to evaluate)", settings=settings)
+    weights = trained.weights
     prefix = weights[: -len(".pdparams")] if weights.endswith(".pdparams") else weights
-    loaders = build_set_loaders(config, "Eval", recognizer.charset)
+    loaders = build_set_loaders(config, "Eval", trained.charset)
     failures = FailureLog(max_tiles=max_tiles) if save_failures is not None else None
-    model = recognizer.model
+    model = trained.model
     amp = build_mixed_precision(settings, paddle.get_device())
     if amp is not None:  # as the reference's eval.py: the model under the config's mixed precision
         model = amp.inference(amp.decorate(model)[0])
-    report = evaluate_sets(model, loaders, recognizer.postprocess, build_metric(config),
-                           recognizer.charset, failures=failures, weights=weights, config=config_path)
+    report = evaluate_sets(model, loaders, trained.postprocess, build_metric(config),
+                           trained.charset, failures=failures, weights=weights, config=config_path)
     if failures is not None:
         failures.write(save_failures or prefix + ".failures")
     if dist.get_rank() != 0:

@@ -7,7 +7,7 @@ from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
 from ppocr.inference.pipeline import Skipped, dygraph_pipeline
 from ppocr.global_settings import GlobalSettings
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
@@ -28,7 +28,7 @@ def infer_images(config, batch_size=1, settings=None):
         infer_images(config)   # ['doc/imgs_words_en/word_10.png\\tdefaults\\t0.99...\\n']
     """
     g = settings or GlobalSettings.of(config)
-    pipeline = dygraph_pipeline(Recognizer.from_config(config, settings=g), batch_size=batch_size,
+    pipeline = dygraph_pipeline(TrainedModel.from_config(config, settings=g), batch_size=batch_size,
                                 max_image_pixels=g.max_image_pixels or None)
     paths = list_images(g.infer_img)
     lines = []

@@ -16,7 +16,7 @@ from ppocr.export.model_folder import paddle_prefix, write_model_info
 from ppocr.export.onnx_export import export_onnx, import_paddle2onnx, remove_stale_onnx
 from ppocr.modeling.fold import fold_batch_norms
 from ppocr.global_settings import GlobalSettings
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.paddle_noise import NATIVE_NOISE, native_stderr_without
 
 logger = logging.getLogger("ppocr")
@@ -40,10 +40,10 @@ def export(config, save_dir=None, onnx=False, settings=None):
     with_onnx = onnx or g.export_onnx
     if with_onnx:
         import_paddle2onnx()  # a missing package is said before the export, not after
-    recognizer = Recognizer.from_config(config, require_weights=False, settings=g)
-    model, charset = recognizer.model, recognizer.charset
-    transforms = recognizer.preprocess.transforms
-    shape = recognizer.preprocess.output_shape
+    trained = TrainedModel.from_config(config, require_weights=False, settings=g)
+    model, charset = trained.model, trained.charset
+    transforms = trained.preprocess.transforms
+    shape = trained.preprocess.output_shape
     if shape is None:
         raise UserError("the Eval transforms have no resize op giving a fixed image shape")
     # batch norms folded into their convolutions: a smaller graph that needs no fusion pass at load

@@ -94,7 +94,7 @@ class OnnxRuntimeBackend:
 
 
 class DygraphBackend:
-    """A dygraph model in eval mode (``Recognizer.from_config``), run without gradients."""
+    """A dygraph model in eval mode (``TrainedModel.from_config``), run without gradients."""
 
     name = "dygraph"
 

@@ -9,8 +9,8 @@ a ``dict`` ``{"skipped": REASON}``, in its slot.
 
 Example::
 
-    recognizer = Recognizer.from_config(config)            # trained weights
-    pipeline = dygraph_pipeline(recognizer, batch_size=6)
+    trained = TrainedModel.from_config(config)            # trained weights
+    pipeline = dygraph_pipeline(trained, batch_size=6)
     pipeline("doc/imgs_words_en/word_10.png")              # ('defaults', 0.99...)
     pipeline(["doc/imgs_words_en/word_10.png", b"x"])      # [('defaults', 0.99...), Skipped('undecodable image: ...')]
 """
@@ -122,9 +122,9 @@ class Pipeline:
         return results[0] if single else results
 
 
-def dygraph_pipeline(recognizer, batch_size=6, max_image_pixels=MAX_IMAGE_PIXELS):
-    """The pipeline of a trained ``Recognizer`` (``Recognizer.from_config``), its model as the backend."""
+def dygraph_pipeline(trained, batch_size=6, max_image_pixels=MAX_IMAGE_PIXELS):
+    """The pipeline of ``trained``, a ``TrainedModel`` (``TrainedModel.from_config``), its model as the backend."""
     from ppocr.inference.backends import DygraphBackend
 
-    return Pipeline(recognizer.preprocess, DygraphBackend(recognizer.model), recognizer.postprocess,
+    return Pipeline(trained.preprocess, DygraphBackend(trained.model), trained.postprocess,
                     batch_size=batch_size, max_image_pixels=max_image_pixels)

@@ -17,10 +17,10 @@ Example::
 
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
-    from ppocr.trained_model.from_config import Recognizer
+    from ppocr.trained_model.from_config import TrainedModel
     cfg = merge_config("configs/rec/demo_mv3_tps_bilstm_ctc.yml",
                        ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
-    pipeline = dygraph_pipeline(Recognizer.from_config(cfg))
+    pipeline = dygraph_pipeline(TrainedModel.from_config(cfg))
     visualize_rectification(pipeline, ["doc/imgs_words_en/word_10.png"], "rectify.png")
 """
 import logging
@@ -35,7 +35,7 @@ from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
 from ppocr.global_settings import GlobalSettings
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
@@ -216,9 +216,9 @@ def draw_rectification(config, out_path, max_images=16, scale=3, settings=None):
     """``tools/vis_rectify.py``: the grid of the first ``max_images`` of ``Global.infer_img``
     through the trained model of ``config``; prints the readings, returns them."""
     settings = settings or GlobalSettings.of(config)
-    recognizer = Recognizer.from_config(
+    trained = TrainedModel.from_config(
         config, why=" (an untrained rectifier only shows its initial, near-identity warp)", settings=settings)
-    pipeline = dygraph_pipeline(recognizer, max_image_pixels=settings.max_image_pixels or None)
+    pipeline = dygraph_pipeline(trained, max_image_pixels=settings.max_image_pixels or None)
     paths = list_images(settings.infer_img)[: max(1, max_images)]
     readings = visualize_rectification(pipeline, paths, out_path, scale=max(1, scale))
     for path, text, score in readings:

@@ -88,17 +88,17 @@ class RectifyView:
 
     def _load(self):
         from ppocr.inference.pipeline import dygraph_pipeline
-        from ppocr.trained_model.from_config import Recognizer
+        from ppocr.trained_model.from_config import TrainedModel
 
         available, why = self.availability()
         if not available:
             raise UserError(why)
         try:
-            recognizer = Recognizer.from_config(self._config())
+            trained = TrainedModel.from_config(self._config())
         except UserError as e:
             self.error = f"the model of {CONFIG_FILE} does not load: {e}"
             raise UserError(self.error) from None
-        self.pipeline = dygraph_pipeline(recognizer, max_image_pixels=self.max_image_pixels)
+        self.pipeline = dygraph_pipeline(trained, max_image_pixels=self.max_image_pixels)
         logger.info("the page's rectified images: the dygraph model of %s", self.config_path)
 
     def png(self, raw):

@@ -5,7 +5,7 @@ model stage and decoder, so the charset's checks see them all.
 
 Training builds its model here (``build_model``); ``tools/eval.py``, ``tools/infer_rec.py``,
 ``tools/export_model.py``, ``tools/vis_rectify.py`` and the service's page load trained weights here
-(``Recognizer.from_config``). Images are read through the inference pipeline with the model as its
+(``TrainedModel.from_config``). Images are read through the inference pipeline with the model as its
 backend (``ppocr.inference.pipeline.dygraph_pipeline``); the deployment side (an exported folder) is
 ``ppocr.inference.predictor.TextRecognizer``, the same pipeline on other backends.
 
@@ -15,8 +15,8 @@ Example::
                           ["Global.pretrained_model=pretrained/rec_mv3_tps_bilstm_ctc_synth/best_accuracy"])
     charset = build_charset(config)           # CTCCharset, 37 classes
     model = build_model(config, charset)      # initial weights
-    rec = Recognizer.from_config(config)
-    rec.model, rec.charset.num_classes        # the trained model in eval mode, 37
+    trained = TrainedModel.from_config(config)
+    trained.model, trained.charset.num_classes    # the trained model in eval mode, 37
 """
 import logging
 
@@ -30,7 +30,7 @@ from ppocr.postprocess import build_postprocess
 from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
 
-__all__ = ["Recognizer", "build_charset", "build_model"]  # build_charset: with everything registered
+__all__ = ["TrainedModel", "build_charset", "build_model"]  # build_charset: with everything registered
 logger = logging.getLogger("ppocr")
 
 
@@ -52,7 +52,7 @@ def build_model(config, charset=None):
         raise UserError(str(e.args[0]) if e.args else str(e)) from None
 
 
-class Recognizer:
+class TrainedModel:
     """The dygraph model of a config with its charset, preprocessing and post-processing."""
 
     def __init__(self, config, charset, model, weights=None):

@@ -12,7 +12,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
 from ppocr.inference.backends import BACKENDS, DygraphBackend, OnnxRuntimeBackend, PaddleBackend, choose_backend
 from ppocr.inference.engine import EngineOptions
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 from tests.e2e import REPO
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth"
@@ -34,7 +34,7 @@ def batch():
 
 @pytest.fixture(scope="module")
 def dygraph_probs(batch):
-    return DygraphBackend(Recognizer.from_config(CONFIG).model).run(batch)
+    return DygraphBackend(TrainedModel.from_config(CONFIG).model).run(batch)
 
 
 def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):

@@ -13,7 +13,7 @@ from ppocr.data import SkipSample
 from ppocr.errors import UserError
 from ppocr.inference.pipeline import Pipeline, Skipped, dygraph_pipeline
 from ppocr.trained_model.from_config import build_model
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 from tests.e2e import REPO
 from tests.inference.test_image_header import png_declaring
 from tests.parity import decisive_weights
@@ -107,7 +107,7 @@ def recognizer(tmp_path_factory):
     path = tmp_path_factory.mktemp("pipeline") / "w"
     model = decisive_weights(build_model(merge_config(str(REPO / CONFIG))))
     paddle.save(model.state_dict(), f"{path}.pdparams")
-    return Recognizer.from_config(merge_config(str(REPO / CONFIG), [f"Global.pretrained_model={path}"]))
+    return TrainedModel.from_config(merge_config(str(REPO / CONFIG), [f"Global.pretrained_model={path}"]))
 
 
 def test_the_dygraph_model_is_a_backend_reading_a_batch_as_each_image_alone(recognizer):

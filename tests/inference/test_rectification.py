@@ -18,7 +18,7 @@ from ppocr.inference.rectification import (
     visualize_rectification,
 )
 from ppocr.trained_model.from_config import build_charset, build_model
-from ppocr.trained_model.from_config import Recognizer
+from ppocr.trained_model.from_config import TrainedModel
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = [str(REPO / "doc" / "imgs_words_en" / f"word_{n}.png") for n in (3, 10)]
@@ -28,7 +28,7 @@ def built(name):
     config = load_config(str(REPO / "configs" / "rec" / name))
     paddle.seed(0)
     charset = build_charset(config)
-    return config, Recognizer(config, charset, build_model(config, charset))
+    return config, TrainedModel(config, charset, build_model(config, charset))
 
 
 @pytest.mark.parametrize("name, image_columns", [("demo_mv3_tps_bilstm_ctc.yml", 2), ("rec_r32_gaspin_bilstm_att.yml", 3)])
@@ -78,7 +78,7 @@ def test_a_model_without_rectifier_is_a_user_error(tmp_path):
     config["Architecture"].pop("Transform")
     charset = build_charset(config)
     with pytest.raises(UserError, match="no rectifier"):
-        visualize_rectification(dygraph_pipeline(Recognizer(config, charset, build_model(config, charset))), IMAGES,
+        visualize_rectification(dygraph_pipeline(TrainedModel(config, charset, build_model(config, charset))), IMAGES,
                                 str(tmp_path / "g.png"))
 
 

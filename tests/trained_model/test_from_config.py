@@ -9,7 +9,7 @@ from ppocr.config import load_config, merge_config
 from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
 from ppocr.global_settings import GlobalSettings
-from ppocr.trained_model.from_config import Recognizer, build_charset, build_model
+from ppocr.trained_model.from_config import TrainedModel, build_charset, build_model
 from tests.e2e import REPO
 from tests.parity import save_decisive_weights
 from tests.tiny import CONFIG
@@ -27,11 +27,11 @@ def test_checkpoints_win_over_pretrained_weights_and_none_is_an_error():
     assert weights_of({"Global": {"checkpoints": "a/latest", "pretrained_model": "b/best"}}) == "a/latest"
     assert weights_of({"Global": {"pretrained_model": "b/best"}}) == "b/best" and weights_of({}) is None
     with pytest.raises(UserError, match="no weights given: set -o Global.pretrained_model"):
-        Recognizer.from_config(merge_config(str(REPO / CONFIG)))
+        TrainedModel.from_config(merge_config(str(REPO / CONFIG)))
 
 
 def test_the_weights_are_loaded_and_the_model_is_in_eval_mode(weights):
-    rec = Recognizer.from_config(merge_config(str(REPO / CONFIG), [f"Global.pretrained_model={weights}"]))
+    rec = TrainedModel.from_config(merge_config(str(REPO / CONFIG), [f"Global.pretrained_model={weights}"]))
     assert not rec.model.training and rec.charset.num_classes == 37 and rec.weights == weights
     loaded = paddle.load(f"{weights}.pdparams")
     for name, value in rec.model.state_dict().items():
