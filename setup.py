@@ -1,4 +1,5 @@
-"""Install the ppocr library (the tools run from the repository: python tools/train.py ...)."""
+"""Install the ppocr library and its console scripts (ppocr-train, ... one per tool; in a checkout the
+tools also run as python tools/train.py ...)."""
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -15,6 +16,22 @@ SERVE = ["fastapi>=0.110", "uvicorn>=0.29", "python-multipart>=0.0.9"]
 VISUALDL = ["visualdl>=2.5"]
 WANDB = ["wandb>=0.17"]
 
+# one console script per tool of tools/ (ppocr/cli/console_scripts.py): ppocr-train is tools/train.py, ...
+CONSOLE_SCRIPTS = [
+    "ppocr-train = ppocr.cli.console_scripts:train",
+    "ppocr-eval = ppocr.cli.console_scripts:evaluate",
+    "ppocr-infer = ppocr.cli.console_scripts:infer_rec",
+    "ppocr-export = ppocr.cli.console_scripts:export_model",
+    "ppocr-predict = ppocr.cli.console_scripts:predict_rec",
+    "ppocr-serve = ppocr.cli.console_scripts:serve",
+    "ppocr-vis-rectify = ppocr.cli.console_scripts:vis_rectify",
+    "ppocr-demo = ppocr.cli.console_scripts:demo",
+    "ppocr-gen-synth-data = ppocr.cli.console_scripts:gen_synth_data",
+    "ppocr-create-lmdb = ppocr.cli.console_scripts:create_lmdb_dataset",
+    "ppocr-convert-public-set = ppocr.cli.console_scripts:convert_public_set",
+    "ppocr-find-leaks = ppocr.cli.console_scripts:find_leaks",
+]
+
 setup(
     name="ppocr-starnet-spin",
     version="0.1.0",
@@ -28,4 +45,5 @@ setup(
     install_requires=requirements,
     extras_require={"test": ["pytest", "pytest-timeout", "selenium>=4.10", *ONNX, *SERVE, *VISUALDL, *WANDB],
                     "onnx": ONNX, "serve": SERVE, "visualdl": VISUALDL, "wandb": WANDB},
+    entry_points={"console_scripts": CONSOLE_SCRIPTS},
 )

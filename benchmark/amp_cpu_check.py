@@ -32,9 +32,9 @@ def run(stem, level, steps, batch):
 
     from ppocr.config import load_config
     from ppocr.losses import build_loss
+    from ppocr.trained_model.from_config import build_charset, build_model
     from ppocr.training import train_step as ts
     from ppocr.training.amp import MixedPrecision
-    from ppocr.trained_model.from_config import build_charset, build_model
 
     config = load_config(os.path.join("configs", "rec", f"{stem}.yml"))
     paddle.seed(1)

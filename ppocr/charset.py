@@ -22,8 +22,8 @@ import os
 import numpy as np
 
 from ppocr.errors import UserError
-from ppocr.registry import CHARSETS, DATA_OPS, HEADS, POSTPROCESS
 from ppocr.global_settings import GlobalSettings
+from ppocr.registry import CHARSETS, DATA_OPS, HEADS, POSTPROCESS
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 

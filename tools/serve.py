@@ -5,7 +5,7 @@
 
 POST /predict (one image), POST /predict_batch (several), GET /health, OpenAPI at /docs
 (doc/serving.md). SIGINT/SIGTERM stop it gracefully; a crash inside native code ends it with one
-line and exit status 128 + the signal, as predict_rec.
+line and exit status 128 + the signal, as predict_rec. A pip install also gives it as ``ppocr-serve``.
 """
 import _bootstrap  # noqa: F401  (puts the repository on sys.path)
 

@@ -1,4 +1,4 @@
-"""``tools/eval.py``: a trained recogniser scored on every set of a config's Eval section, the
+"""``tools/eval.py`` (``ppocr-eval``): a trained recogniser scored on every set of a config's Eval section, the
 table written beside the weights (or where asked) and printed, failures saved on request.
 
 Example::
@@ -14,15 +14,30 @@ import os
 import paddle
 import paddle.distributed as dist
 
+from ppocr.cli.startup import setup
 from ppocr.data import build_set_loaders
 from ppocr.evaluation.evaluator import evaluate_sets
 from ppocr.evaluation.failures import FailureLog
-from ppocr.metrics import build_metric
 from ppocr.global_settings import GlobalSettings
-from ppocr.training.amp import build_mixed_precision
+from ppocr.metrics import build_metric
 from ppocr.trained_model.from_config import TrainedModel
+from ppocr.training.amp import build_mixed_precision
 
 logger = logging.getLogger("ppocr")
+DESCRIPTION = """Evaluate trained weights on the config's Eval sets: one table of accuracy and normalised edit
+distance per set, the sample-weighted total and the mean of the sets.
+
+    python tools/eval.py -c configs/rec/rec_r34_vd_tps_bilstm_ctc.yml -o Eval.dataset.data_dir=./evaluation/ \\
+        Global.pretrained_model=output/rec/r34/best_accuracy
+    python tools/eval.py -c ... -o "Eval.dataset.data_dir=[data/IIIT5k_3000, data/SVT]" --save_failures
+    python -m paddle.distributed.launch --nproc_per_node 2 tools/eval.py -c ... -o Global.use_gpu=False ...
+
+``Eval.dataset.data_dir`` may be a list (one set per entry) or a folder whose sub-folders are
+LMDBs (one set per sub-folder); a single LMDB is one set. The table is printed and written
+beside the weights as ``<weights>.eval.md`` and ``<weights>.eval.json`` (or ``--save_table PREFIX``
+gives PREFIX.md and PREFIX.json); the last line printed
+is the JSON of the sample-weighted total. ``Metric.protocol`` selects the scoring (doc/evaluation.md).
+"""
 
 
 def add_eval_args(parser):
@@ -74,3 +89,9 @@ def evaluate_config(config, save_failures=None, max_tiles=400, save_table=None, 
     print(report.markdown())
     print(json.dumps(report.total()))  # the machine-readable last line
     return report.total()
+
+
+def main(argv=None):
+    config, settings, args = setup(argv, DESCRIPTION, extra_args=add_eval_args)
+    return evaluate_config(config, save_failures=args.save_failures, max_tiles=args.max_tiles,
+                           save_table=args.save_table, config_path=args.config, settings=settings)

@@ -1,16 +1,26 @@
-"""What ``tools/infer_rec.py`` does: read ``Global.infer_img`` with a config's trained weights,
-through the inference pipeline with the dygraph model as its backend."""
+"""What ``tools/infer_rec.py`` (``ppocr-infer``) does: read ``Global.infer_img`` with a config's
+trained weights, through the inference pipeline with the dygraph model as its backend."""
 import logging
 import os
 
+from ppocr.cli.startup import config_beside_results, setup
 from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
-from ppocr.inference.pipeline import Skipped, dygraph_pipeline
 from ppocr.global_settings import GlobalSettings
+from ppocr.inference.pipeline import Skipped, dygraph_pipeline
 from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")
+DESCRIPTION = """Recognise the text of word images with trained (dygraph) weights.
+
+    python tools/infer_rec.py -c configs/rec/rec_r34_vd_tps_bilstm_ctc.yml \\
+        -o Global.pretrained_model=output/rec/r34/best_accuracy Global.infer_img=doc/imgs_words_en/
+
+Prints ``infer_img: PATH`` and ``result: TEXT<TAB>SCORE`` per image and writes
+``PATH<TAB>TEXT<TAB>SCORE`` lines to ``Global.save_res_path``. Unreadable images are named and
+skipped; when none could be read the exit status is 2.
+"""
 
 
 def infer_images(config, batch_size=1, settings=None):
@@ -49,3 +59,8 @@ def infer_images(config, batch_size=1, settings=None):
         atomic_write_bytes(g.save_res_path, "".join(lines).encode("utf-8"))
         logger.info("results written to %s", os.path.abspath(g.save_res_path))
     return lines
+
+
+def main(argv=None):
+    config, settings, _ = setup(argv, DESCRIPTION, config_copy=config_beside_results)
+    return infer_images(config, settings=settings)

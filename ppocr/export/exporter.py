@@ -14,8 +14,8 @@ import paddle
 from ppocr.errors import UserError
 from ppocr.export.model_folder import paddle_prefix, write_model_info
 from ppocr.export.onnx_export import export_onnx, import_paddle2onnx, remove_stale_onnx
-from ppocr.modeling.fold import fold_batch_norms
 from ppocr.global_settings import GlobalSettings
+from ppocr.modeling.fold import fold_batch_norms
 from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.paddle_noise import NATIVE_NOISE, native_stderr_without
 

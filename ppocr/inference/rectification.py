@@ -30,11 +30,11 @@ import numpy as np
 
 from ppocr.data.preprocess import list_images
 from ppocr.errors import UserError
+from ppocr.global_settings import GlobalSettings
 from ppocr.inference.image_input import UnreadableImage
 from ppocr.inference.pipeline import dygraph_pipeline
 from ppocr.modeling.transforms.gaspin import StructurePreservingTransform
 from ppocr.modeling.transforms.tps_grid import GridGenerator
-from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.from_config import TrainedModel
 from ppocr.utils.io import atomic_write_bytes
 

@@ -23,8 +23,8 @@ Example::
 """
 from ppocr.synth.fonts import FontFace, find_fonts, group_by_family, matplotlib_font_dir
 from ppocr.synth.generator import generate
-from ppocr.synth.synth_settings import CASES, DEFAULT_SETTINGS, SynthSettings
 from ppocr.synth.split import HELD_OUT_FAMILIES, SPLITS, is_held_out
+from ppocr.synth.synth_settings import CASES, DEFAULT_SETTINGS, SynthSettings
 from ppocr.synth.text import WORDS_FILE, TextSampler, load_words
 from ppocr.synth.word import WordRenderer
 

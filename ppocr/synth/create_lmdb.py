@@ -20,8 +20,8 @@ import os
 import cv2
 import numpy as np
 
-from ppocr.errors import UserError
 from ppocr.data.lmdb_format import LMDBWriter, remove_lmdb
+from ppocr.errors import UserError
 
 logger = logging.getLogger("ppocr")
 

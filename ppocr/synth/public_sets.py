@@ -38,9 +38,9 @@ import re
 
 import numpy as np
 
+from ppocr.data.lmdb_format import LMDBWriter, Sample
 from ppocr.errors import UserError
 from ppocr.synth.public_readers import READERS, Dropped
-from ppocr.data.lmdb_format import LMDBWriter, Sample
 from ppocr.utils.io import atomic_write_bytes
 
 logger = logging.getLogger("ppocr")

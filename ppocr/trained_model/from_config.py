@@ -25,9 +25,9 @@ import ppocr.modeling  # noqa: F401  (registers the model stages)
 from ppocr.charset import build_charset
 from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.errors import UserError
+from ppocr.global_settings import GlobalSettings
 from ppocr.modeling.base_model import BaseModel
 from ppocr.postprocess import build_postprocess
-from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
 
 __all__ = ["TrainedModel", "build_charset", "build_model"]  # build_charset: with everything registered

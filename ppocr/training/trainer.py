@@ -14,14 +14,14 @@ from ppocr.config import dump_config
 from ppocr.data import build_dataloader, end_loader_workers
 from ppocr.errors import Interrupted
 from ppocr.evaluation.evaluator import evaluate
+from ppocr.global_settings import GlobalSettings
 from ppocr.losses import build_loss
 from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
-from ppocr.global_settings import GlobalSettings
-from ppocr.training.amp import build_mixed_precision
 from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, save_checkpoint
 from ppocr.trained_model.from_config import build_charset, build_model
+from ppocr.training.amp import build_mixed_precision
 from ppocr.training.dashboards import Dashboards, build_dashboards
 from ppocr.training.resume import (
     apply_schedule,

@@ -97,3 +97,27 @@ def test_the_help_documents_adding_and_deleting_keys(capsys):
         config_parser("test").parse_args(["--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "+Section.key=value adds a key" in text and "~Section.key deletes a key" in text
+
+
+@pytest.fixture(scope="module")
+def shipped_weights():
+    return str(REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "best_accuracy")
+
+
+@pytest.mark.parametrize("tool", ["infer_rec", "vis_rectify", "export_model"])
+def test_a_tool_parses_the_global_section_once(tool, shipped_weights, tmp_path, monkeypatch, keep_logger):
+    """setup() builds the settings and hands them down: nothing after it parses Global again."""
+    import importlib
+
+    from ppocr.global_settings import GlobalSettings
+
+    parses = []
+    plain = GlobalSettings.of.__func__
+    monkeypatch.setattr(GlobalSettings, "of", classmethod(lambda cls, config: parses.append(1) or plain(cls, config)))
+    sample = REPO / "doc" / "imgs_words_en" / "word_10.png"
+    argv = ["-c", str(REPO / "configs" / "rec" / "demo_mv3_tps_bilstm_ctc.yml"), "-o", "Global.use_gpu=False",
+            f"Global.pretrained_model={shipped_weights}", f"Global.infer_img={sample}",
+            f"Global.save_res_path={tmp_path / 'res.txt'}", f"Global.save_inference_dir={tmp_path / 'inference'}"]
+    argv += ["--out", str(tmp_path / "grid.png")] if tool == "vis_rectify" else []
+    importlib.import_module(f"ppocr.cli.{tool}").main(argv)
+    assert len(parses) == 1

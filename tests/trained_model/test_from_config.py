@@ -7,8 +7,8 @@ import pytest
 
 from ppocr.config import load_config, merge_config
 from ppocr.errors import UserError
-from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
 from ppocr.global_settings import GlobalSettings
+from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
 from ppocr.trained_model.from_config import TrainedModel, build_charset, build_model
 from tests.e2e import REPO
 from tests.parity import save_decisive_weights

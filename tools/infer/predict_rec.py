@@ -8,6 +8,7 @@
 Preprocessing and the charset come from the model folder's inference.yml; the flags that
 describe them are checked against it, and a disagreement is an error, never ignored. A crash
 inside native code (Paddle, onnxruntime, OpenCV) ends the tool with one line and exit status 128 + the signal.
+A pip install also gives it as ``ppocr-predict``.
 """
 import os
 import sys
