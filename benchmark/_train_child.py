@@ -207,8 +207,7 @@ def flops_of(trainer):
     """``flops(batch)``: count_flops of the trainer's model on two of the batch's images."""
     import paddle
 
-    def targets_of(batch):
-        return {k: v for k, v in batch.items() if k not in ("image", "text", "valid", "skipped")}
+    from ppocr.training.train_step import targets_of
 
     def flops(batch):
         images = batch["image"][:2]

@@ -207,6 +207,10 @@ class AttnCharset(Charset):
         return out
 
 
+# the PostProcess keys build_charset reads (the decoders take none: ppocr.postprocess.build_decoder)
+POSTPROCESS_KEYS = ("use_space_char", "lower")
+
+
 def charset_from_dict(d):
     return CHARSETS.get(d["scheme"]).from_dict(d)
 

@@ -5,11 +5,8 @@ import inspect
 from ppocr.errors import UserError
 
 
-class UnknownName(UserError, KeyError):
-    """A name no component of that kind registered: a user's typo (a KeyError too, for old callers)."""
-
-    def __str__(self):
-        return str(self.args[0])  # KeyError would quote the whole message
+class UnknownName(UserError):
+    """A name no component of that kind registered: a user's typo; the message lists the names there are."""
 
 
 class Registry:
@@ -138,6 +135,9 @@ REFERENCE_ONLY_OPTIONS = {
     # the reference merged Global's infer_mode and character_dict_path into every op; its
     # recognition resize always took the fixed-width padded path with these configs
     ("data op", "RecResizeImg"): {"infer_mode", "eval_mode", "character_dict_path"},
+    # and Global's character_dict_path into PostProcess; the charset here reads Global's
+    ("postprocess", "CTCLabelDecode"): {"character_dict_path"},
+    ("postprocess", "SPINLabelDecode"): {"character_dict_path"},
 }
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from ppocr.errors import UserError
 from ppocr.registry import Registry
 
 
@@ -14,8 +15,9 @@ def test_register_build_and_unknown_name_lists_known_ones():
             self.teeth = teeth
 
     assert reg.build({"name": "Gear", "teeth": 12}).teeth == 12
-    with pytest.raises(KeyError, match="unknown widget 'Cog'; registered widget names: Gear"):
+    with pytest.raises(UserError, match="^unknown widget 'Cog'; registered widget names: Gear") as unknown:
         reg.build({"name": "Cog"})
+    assert not isinstance(unknown.value, KeyError)  # a user's typo, one line; no caller rewraps a KeyError
 
 
 def test_all_seed_components_are_registered():

@@ -1,7 +1,8 @@
 """``tools/demo.py`` (``make demo``): the plan of the demo, and what it needs to run the repository's tools one after another as
 a user would: each step printed as a command line, its progress lines echoed, its whole output
 kept in a log, a failure reported with its last lines; and the figures read back from the
-tools' own outputs (eval.py's JSON tables, predict_rec's lines).
+tools' own outputs (eval.py's JSON tables) or, for the exported model's readings of the samples,
+from the pipeline predict_rec runs, called in this process.
 
 Example::
 
@@ -25,7 +26,6 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 
 # the lines of a tool's output worth showing on the console
 SHOWN = re.compile(r"epoch: \[|cur metric|best metric|INFO: \S+: acc: |wrote |error|Error|WARNING")
-PREDICTS = re.compile(r"Predicts of (.+?):\('(.*?)', ([0-9.e-]+)\)")
 
 
 def run_step(number, title, command, log_dir):
@@ -70,9 +70,16 @@ def labels_of(path):
         return {os.path.basename(name): label for name, label in pairs}
 
 
-def predictions_of(output):
-    """[(path, text, score)] of predict_rec's ``Predicts of PATH:('TEXT', SCORE)`` lines."""
-    return [(path, text, float(score)) for path, text, score in PREDICTS.findall(output)]
+def readings_of(model_dir, folder):
+    """[(path, text, score)] of the images of ``folder`` read with the exported model in ``model_dir``
+    through the pipeline predict_rec runs (its default backend, Paddle inference), in this process."""
+    from ppocr.data.preprocess import list_images
+    from ppocr.inference.pipeline import Skipped
+    from ppocr.inference.predictor import TextRecognizer
+
+    paths = list_images(folder)
+    readings = TextRecognizer(model_dir, backend="paddle")(paths)
+    return [(path, *reading) for path, reading in zip(paths, readings) if not isinstance(reading, Skipped)]
 
 
 DESCRIPTION = """The whole loop on synthetic words, in three to five minutes on two CPU cores (``make demo``).
@@ -125,7 +132,7 @@ def steps(py, fonts, args):
     ]
 
 
-def summarise(predict_output, started):
+def summarise(started):
     before, after = read_table(BEFORE), read_table(AFTER)
     labels = labels_of(SAMPLE_LABELS)
     print("\n" + "=" * 72)
@@ -137,7 +144,7 @@ def summarise(predict_output, started):
         print(f"    {name:<24} {100 * before[name]['acc']:>13.1f}% {100 * after[name]['acc']:>17.1f}%")
     print(f"Validation accuracy: {100 * after['total']['acc']:.1f}%")
     print(f"The exported model on {SAMPLES}/ (case and punctuation ignored, the 36-character protocol):")
-    rows = predictions_of(predict_output)
+    rows = readings_of(INFERENCE, SAMPLES)
     right = 0
     for path, text, score in rows:
         truth = labels.get(os.path.basename(path), "?")
@@ -172,6 +179,6 @@ def main(argv=None):
         shutil.rmtree(folder, ignore_errors=True)  # a rerun starts from the same state as the first run
     log_dir = os.path.join("output", "demo", "logs")
     os.makedirs(log_dir, exist_ok=True)
-    outputs = [run_step(number, title, command, log_dir) for number, (title, command)
-               in enumerate(steps(sys.executable, font_dir(), args), start=1)]
-    return summarise(outputs[-1], started)
+    for number, (title, command) in enumerate(steps(sys.executable, font_dir(), args), start=1):
+        run_step(number, title, command, log_dir)
+    return summarise(started)

@@ -8,6 +8,7 @@ import yaml
 from ppocr.config import dump_config, merge_config
 from ppocr.config_check import check_config
 from ppocr.errors import Interrupted, UserError
+from ppocr.export.model_folder import CONFIG_COPY
 from ppocr.global_settings import GlobalSettings
 from ppocr.global_settings import notices as reference_notices
 from ppocr.utils.logging import get_logger
@@ -114,7 +115,7 @@ def config_beside_results(settings):
 def config_in_model_folder(settings):
     """``tools/export_model.py``'s config copy: ``config.yml`` in ``Global.save_inference_dir``."""
     folder = settings.save_inference_dir
-    return os.path.join(folder, "config.yml") if folder else None
+    return os.path.join(folder, CONFIG_COPY) if folder else None
 
 
 def _register_components():

@@ -27,7 +27,7 @@ import paddle.distributed as dist
 from ppocr.data import lmdb_dataset, simple_dataset  # noqa: F401  (register the datasets)
 from ppocr.data.sampler import EvalBatchSampler, TrainBatchSampler
 from ppocr.errors import UserError
-from ppocr.registry import DATASETS
+from ppocr.registry import DATASETS, UnknownName
 
 logger = logging.getLogger("ppocr")
 META_KEYS = ("text", "valid", "skip", "label_issue", "example")
@@ -82,8 +82,8 @@ def build_dataset(config, mode, charset, seed=0):
     name = section["dataset"].get("name")
     try:
         cls = DATASETS.get(name)
-    except KeyError as e:
-        raise UserError(f"{mode}.dataset.name: {e.args[0]}") from None
+    except UnknownName as e:
+        raise UserError(f"{mode}.dataset.name: {e}") from None
     return cls(config, mode, charset, seed=seed)
 
 
@@ -170,8 +170,8 @@ def list_eval_sets(config, mode="Eval"):
         raise UserError(f"the config has no {mode}.dataset section (with name, data_dir, transforms)")
     try:
         cls = DATASETS.get(section["dataset"].get("name"))
-    except KeyError as e:
-        raise UserError(f"{mode}.dataset.name: {e.args[0]}") from None
+    except UnknownName as e:
+        raise UserError(f"{mode}.dataset.name: {e}") from None
     return cls.list_sets(section["dataset"])
 
 

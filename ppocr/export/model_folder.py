@@ -38,6 +38,7 @@ PADDLE_PARAMS_FILE = "inference.pdiparams"
 # the reference's predictor also reads PaddleX's file names (utility.py's create_predictor)
 PADDLEX_FILES = ("model.json", "model.pdmodel", "model.pdiparams")
 ONNX_FILE = "inference.onnx"
+CONFIG_COPY = "config.yml"  # the merged config export_model.py writes beside the model (the service's page reads it)
 EXPORT_COMMAND = ("python tools/export_model.py -c CONFIG -o Global.pretrained_model=WEIGHTS "
                   "Global.save_inference_dir=FOLDER")
 CHARSET_KEYS = ("scheme", "characters", "lower", "max_text_length")

@@ -15,7 +15,7 @@ from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend
 from ppocr.inference.engine import EngineOptions
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS
 from ppocr.inference.pipeline import Pipeline, pixel_limit, positive_int
-from ppocr.postprocess import POSTPROCESS
+from ppocr.postprocess import build_decoder
 
 
 @functools.cache
@@ -42,8 +42,8 @@ def _decoder(info):
     """The charset and the decoder ``inference.yml`` describes; a one-line UserError naming the file."""
     try:
         charset = charset_from_dict(info.charset)
-        return charset, POSTPROCESS.build(dict(info.postprocess), charset=charset)
-    except (UserError, KeyError, TypeError, ValueError) as e:
+        return charset, build_decoder(info.postprocess, charset)
+    except (UserError, TypeError, ValueError) as e:
         raise UserError(f"{info.path!r}: its PostProcess section does not build ({e}): "
                         f"re-export the model with {EXPORT_COMMAND}") from None
 

@@ -16,7 +16,7 @@ import paddle
 
 from ppocr.errors import UserError
 from ppocr.optimizer import optimizers, schedules  # noqa: F401  (register the components)
-from ppocr.registry import LR_SCHEDULES, OPTIMIZERS, REGULARIZERS
+from ppocr.registry import LR_SCHEDULES, OPTIMIZERS, REGULARIZERS, UnknownName
 
 logger = logging.getLogger("ppocr")
 
@@ -53,8 +53,8 @@ def build_optimizer(config, epochs, step_each_epoch, model):
             grad_clip = paddle.nn.ClipGradByGlobalNorm(clip_norm=float(clip_norm_global))
         optimizer = OPTIMIZERS.build(config, model=model, learning_rate=lr, weight_decay=weight_decay,
                                      grad_clip=grad_clip)
-    except KeyError as e:
-        raise UserError(f"Optimizer: {e.args[0] if e.args else e}") from None
+    except UnknownName as e:
+        raise UserError(f"Optimizer: {e}") from None
     except (TypeError, ValueError) as e:
         raise UserError(f"Optimizer: bad option ({e})") from None
     return optimizer, lr

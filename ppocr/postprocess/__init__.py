@@ -6,20 +6,18 @@ layout of the run, and a decoder of another is refused when the charset is built
 """
 import numpy as np
 
+from ppocr.charset import POSTPROCESS_KEYS
 from ppocr.errors import UserError
 from ppocr.registry import POSTPROCESS
 
 
 class _GreedyDecode:
-    """Best class per step, then ``charset.decode``.
-
-    ``use_space_char``, ``lower`` and ``character_dict_path`` of the PostProcess section are the
-    charset's options (its builder reads them); the decoder itself has none.
-    """
+    """Best class per step, then ``charset.decode``; the decoder has no option of its own (the
+    PostProcess section's ``use_space_char`` and ``lower`` are the charset's: ``build_decoder``)."""
 
     charset_scheme = None
 
-    def __init__(self, charset, use_space_char=None, lower=None, character_dict_path=None):
+    def __init__(self, charset):
         self.charset = charset
 
     def __call__(self, preds):
@@ -49,5 +47,12 @@ class SPINLabelDecode(_GreedyDecode):
     charset_scheme = "attn"
 
 
+def build_decoder(section, charset):
+    """The decoder of a PostProcess section (a config's, or an exported folder's ``inference.yml``),
+    decoding with ``charset``; the section's keys that the charset reads (``PostProcess.use_space_char``,
+    ``PostProcess.lower``: ``ppocr.charset.build_charset``) are left to it."""
+    return POSTPROCESS.build({k: v for k, v in section.items() if k not in POSTPROCESS_KEYS}, charset=charset)
+
+
 def build_postprocess(config, charset):
-    return POSTPROCESS.build(config["PostProcess"], charset=charset)
+    return build_decoder(config["PostProcess"], charset)

@@ -25,12 +25,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from ppocr.errors import UserError
-from ppocr.export.model_folder import read_model_info
+from ppocr.export.model_folder import CONFIG_COPY, read_model_info
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS, UnreadableImage
 
 logger = logging.getLogger("ppocr")
 PAGE_FILE = Path(__file__).with_name("page.html")
-CONFIG_FILE = "config.yml"  # the config copy tools/export_model.py writes beside the model
 
 
 def display_name(info):
@@ -56,7 +55,7 @@ class RectifyView:
     through its inference pipeline (images over ``max_image_pixels`` refused, as ``/predict`` does)."""
 
     def __init__(self, model_dir, max_image_pixels=MAX_IMAGE_PIXELS):
-        self.config_path = os.path.join(model_dir, CONFIG_FILE)
+        self.config_path = os.path.join(model_dir, CONFIG_COPY)
         self.max_image_pixels = max_image_pixels
         self.lock = threading.Lock()
         self.pipeline, self.error = None, None
@@ -71,18 +70,18 @@ class RectifyView:
         if self.error:
             return False, self.error
         if not os.path.isfile(self.config_path):
-            return False, f"the model folder has no {CONFIG_FILE} (tools/export_model.py writes it)"
+            return False, f"the model folder has no {CONFIG_COPY} (tools/export_model.py writes it)"
         try:
             config = self._config()
         except UserError as e:
-            return False, f"{CONFIG_FILE} does not load: {e}"
+            return False, f"{CONFIG_COPY} does not load: {e}"
         if not (config.get("Architecture") or {}).get("Transform"):
             return False, "this model has no rectifier (Architecture.Transform is empty)"
         from ppocr.global_settings import GlobalSettings
 
         weights = GlobalSettings.of(config).weights
         if not weights or not os.path.isfile(weights + ".pdparams"):
-            return False, (f"the weights {CONFIG_FILE} names ({weights!r}) are not here: serve from the folder "
+            return False, (f"the weights {CONFIG_COPY} names ({weights!r}) are not here: serve from the folder "
                            "the model was exported from to see the rectified images")
         return True, ""
 
@@ -96,7 +95,7 @@ class RectifyView:
         try:
             trained = TrainedModel.from_config(self._config())
         except UserError as e:
-            self.error = f"the model of {CONFIG_FILE} does not load: {e}"
+            self.error = f"the model of {CONFIG_COPY} does not load: {e}"
             raise UserError(self.error) from None
         self.pipeline = dygraph_pipeline(trained, max_image_pixels=self.max_image_pixels)
         logger.info("the page's rectified images: the dygraph model of %s", self.config_path)

@@ -43,13 +43,15 @@ def build_model(config, charset=None):
         from ppocr import build_model, load_config
         model = build_model(load_config("configs/rec/rec_mv3_tps_bilstm_ctc.yml"))
     """
-    if "Architecture" not in config:
+    arch = config.get("Architecture")
+    if not isinstance(arch, dict):
         raise UserError("the config has no Architecture section")
+    for stage in ("Backbone", "Head"):
+        if not isinstance(arch.get(stage), dict):
+            raise UserError(f"the config has no Architecture.{stage} section: a recogniser has a backbone and a head "
+                            "(their name and options; the seed configs in configs/rec/ show them)")
     charset = charset if charset is not None else build_charset(config)
-    try:
-        return BaseModel(config["Architecture"], charset)
-    except KeyError as e:
-        raise UserError(str(e.args[0]) if e.args else str(e)) from None
+    return BaseModel(arch, charset)
 
 
 class TrainedModel:

@@ -275,9 +275,7 @@ class Trainer:
     def _save(self, name):
         if self.rank != 0:
             return
-        lr_cfg = self.config["Optimizer"].get("lr") or {}
-        states = {**self.states, "lr_schedule": self._schedule(),
-                  "config_lr": lr_cfg.get("learning_rate", lr_cfg.get("values"))}
+        states = {**self.states, "lr_schedule": self._schedule()}
         if self.amp is not None:
             states["amp_scaler"] = self.amp.state_dict()
         prefix = os.path.join(self.save_dir, name)

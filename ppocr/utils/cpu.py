@@ -55,11 +55,6 @@ def cpu_info(cpuinfo="/proc/cpuinfo"):
     return vendor, flags
 
 
-def cpu_vendor(cpuinfo="/proc/cpuinfo"):
-    """The ``vendor_id`` of the first processor ('AuthenticAMD', 'GenuineIntel'), or '' if unknown."""
-    return cpu_info(cpuinfo)[0]
-
-
 def fast_mkl_type(vendor, flags):
     """The ``MKL_DEBUG_CPU_TYPE`` for a processor: '7' (AVX-512) or '5' (AVX2) on AMD, else None."""
     if vendor != "AuthenticAMD":

@@ -6,7 +6,8 @@ import pytest
 
 from ppocr.charset import AttnCharset, CTCCharset
 from ppocr.errors import UserError
-from ppocr.postprocess import CTCLabelDecode, SPINLabelDecode, build_postprocess
+from ppocr.postprocess import CTCLabelDecode, SPINLabelDecode, build_decoder, build_postprocess
+from ppocr.registry import POSTPROCESS
 
 
 def _onehot(ids, classes, p=0.9):
@@ -34,3 +35,13 @@ def test_attention_decoder_stops_at_eos():
 def test_a_misspelt_option_is_an_error():
     with pytest.raises(UserError, match="postprocess CTCLabelDecode has no option 'use_spcae_char'"):
         build_postprocess({"PostProcess": {"name": "CTCLabelDecode", "use_spcae_char": True}}, CTCCharset())
+
+
+def test_the_charsets_keys_are_left_to_it_and_the_decoder_has_no_option():
+    charset = CTCCharset()
+    section = {"name": "CTCLabelDecode", "use_space_char": False, "lower": True, "character_dict_path": "x.txt"}
+    assert isinstance(build_decoder(section, charset), CTCLabelDecode)  # an exported folder's section, as written
+    with pytest.raises(UserError, match="CTCLabelDecode has no option 'use_space_char'"):
+        POSTPROCESS.build({"name": "CTCLabelDecode", "use_space_char": False}, charset=charset)
+    with pytest.raises(UserError, match="has no option 'use_spce_char'"):
+        build_decoder({"name": "CTCLabelDecode", "use_spce_char": False}, charset)  # a typo is still refused

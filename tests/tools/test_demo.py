@@ -1,10 +1,11 @@
 """tools/demo.py's plan (ppocr/cli/demo.py): what it renders (seeds apart from the shipped model's data and from each
 other, the validation once per case in a family the shipped model never saw) and the commands it
-runs, without running them (`make demo` runs the whole loop; it takes minutes)."""
+runs, without running them (`make demo` runs the whole loop; it takes minutes), and how its summary
+reads the samples with an exported model."""
 from pathlib import Path
 
 from ppocr.cli import demo as demo_module
-from ppocr.cli.demo import labels_of, predictions_of
+from ppocr.cli.demo import labels_of, readings_of
 from ppocr.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,6 +47,9 @@ def test_the_bundled_samples_are_labelled_and_hold_every_case():
     assert {"lower", "upper"} <= cases and cases & {"title", "mixed"}
 
 
-def test_predict_rec_lines_are_read_back():
-    out = "Predicts of doc/a.png:('hello', 0.98)\nnoise\nPredicts of doc/b.png:('42', 0.5)\n"
-    assert predictions_of(out) == [("doc/a.png", "hello", 0.98), ("doc/b.png", "42", 0.5)]
+def test_the_summary_reads_the_samples_with_the_exported_model(monkeypatch):
+    monkeypatch.chdir(REPO)
+    rows = readings_of("pretrained/rec_mv3_tps_bilstm_ctc_synth/inference", demo_module.SAMPLES)
+    assert len(rows) == len(labels_of(str(REPO / demo_module.SAMPLE_LABELS)))
+    read = {Path(path).name: text for path, text, _ in rows}
+    assert read["word_1.png"] == "unreachable" and read["word_10.png"] == "handlers"  # README's readings

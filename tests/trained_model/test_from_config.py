@@ -86,5 +86,5 @@ def test_a_config_without_architecture_or_a_stage_is_one_line(repo_root):
     config = load_config(str(repo_root / "configs" / "rec" / "rec_mv3_tps_bilstm_ctc.yml"))
     charset = build_charset(config)
     del config["Architecture"]["Backbone"]
-    with pytest.raises(UserError, match="Backbone"):
+    with pytest.raises(UserError, match="the config has no Architecture.Backbone section: a recogniser has"):
         build_model(config, charset)
