@@ -251,14 +251,14 @@ def eval_failures():
 
 
 def serving_page():
-    """tools/serve.py's page in headless Chromium (tests/browser.py) with the bundled samples chosen."""
+    """tools/serve.py's page in headless Chromium (tests/helpers/browser.py) with the bundled samples chosen."""
     import subprocess
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from tests.browser import chromium, missing
-    from tests.serving import free_port, stop_server, wait_until_healthy
+    from tests.helpers.browser import chromium, missing
+    from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
     if missing():
         raise SystemExit(f"serving_page: {missing()}")

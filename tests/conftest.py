@@ -68,7 +68,7 @@ def compat_dir():
 @pytest.fixture(scope="session")
 def fill_params():
     """The compat folder's ``fill_params`` module (``fill_layer(model)`` sets the reference weights)."""
-    from tests.parity import fill_params_module
+    from tests.helpers.parity import fill_params_module
 
     return fill_params_module()
 

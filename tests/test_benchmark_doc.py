@@ -5,7 +5,7 @@ that day", no placeholder paths to fill in)."""
 import re
 import shlex
 
-from tests.doc_blocks import REPO, code_blocks, read_page
+from tests.helpers.doc_blocks import REPO, code_blocks, read_page
 
 TEXT = read_page("doc/benchmark.md")
 NOTEBOOK = re.compile(r"\b(this|the) (morning|afternoon)|morning's|that day|PATH/TO|machine of the \d{4}", re.I)

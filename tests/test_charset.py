@@ -94,7 +94,7 @@ def test_global_use_space_char_wins_over_postprocess_as_in_the_reference():
     import ppocr.trained_model.from_config  # noqa: F401  (registers the heads, encoders and decoders)
     from ppocr.charset import build_charset
     from ppocr.config import merge_config
-    from tests.e2e import REPO
+    from tests.helpers.e2e import REPO
 
     spin = str(REPO / "configs" / "rec" / "rec_r32_gaspin_bilstm_att.yml")
     assert " " not in build_charset(merge_config(spin, [])).characters

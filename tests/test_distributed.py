@@ -15,8 +15,8 @@ import paddle
 import pytest
 
 from ppocr.synth import generate
-from tests.doc_blocks import REPO, code_blocks, read_page
-from tests.e2e import run_tool
+from tests.helpers.doc_blocks import REPO, code_blocks, read_page
+from tests.helpers.e2e import run_tool
 
 
 def test_two_process_launch_trains_on_both_ranks(tmp_path):

@@ -4,7 +4,7 @@ import ast
 import importlib
 import re
 
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 EXAMPLE_IMPORT = re.compile(r"^\s*from (ppocr[\w.]*) import ([\w, ]+)$", re.M)
 

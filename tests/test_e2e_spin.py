@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ppocr.synth import generate
-from tests.e2e import infer_rec_results, predict_rec_results, read_log, run_tool
+from tests.helpers.e2e import infer_rec_results, predict_rec_results, read_log, run_tool
 
 CONFIG = "configs/rec/rec_r32_gaspin_bilstm_att.yml"
 

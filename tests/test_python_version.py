@@ -3,7 +3,7 @@ version, and no source file uses a language feature or standard-library name new
 import ast
 import re
 
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 SOURCES = sorted(p for folder in ("ppocr", "tools", "benchmark") for p in (REPO / folder).rglob("*.py"))
 # standard-library names and call forms newer than 3.9, with the version that brought them

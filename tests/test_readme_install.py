@@ -3,7 +3,7 @@ only extras that setup.py defines, and gives the GPU build's install command."""
 import ast
 import re
 
-from tests.doc_blocks import REPO, code_blocks, read_page
+from tests.helpers.doc_blocks import REPO, code_blocks, read_page
 
 README = read_page("README.md")
 SECTION = README[README.index("## Install"):README.index("\n## ", README.index("## Install") + 1)]

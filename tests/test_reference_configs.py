@@ -5,7 +5,7 @@ import json
 import pytest
 
 from ppocr.synth import generate
-from tests.e2e import run_tool
+from tests.helpers.e2e import run_tool
 
 STEMS = ["rec_mv3_tps_bilstm_ctc", "rec_r34_vd_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]
 

@@ -16,7 +16,7 @@ from ppocr.config_check import check_config
 from ppocr.errors import UserError
 from ppocr.global_settings import GlobalSettings
 from ppocr.utils.logging import get_logger
-from tests.tiny import CONFIG
+from tests.helpers.tiny import CONFIG
 
 FIXTURE = "tests/fixtures/reference_global_sections.yml"
 FIELDS = {field.name for field in dataclasses.fields(GlobalSettings)}

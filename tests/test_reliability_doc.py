@@ -7,9 +7,9 @@ import pytest
 
 from ppocr.cli.startup import run, setup
 from ppocr.training.trainer import Trainer
-from tests.doc_blocks import code_blocks, read_page, shown
-from tests.e2e import REPO
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.doc_blocks import code_blocks, read_page, shown
+from tests.helpers.e2e import REPO
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 STOP_AT_STEP = 6  # "during its sixth step"
 

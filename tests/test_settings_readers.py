@@ -3,7 +3,7 @@ the config loading and checking, and the command line reads ``config["Global"]``
 benchmarks and the doc's picture script neither (only where they run the reference's own code)."""
 import ast
 
-from tests.e2e import REPO, library_users
+from tests.helpers.e2e import REPO, library_users
 
 # the settings themselves, the config layer that loads and checks the section, the command line that
 # makes it a mapping, the exported-model folder (whose inference.yml has a Global of its own) and the

@@ -18,7 +18,7 @@ from ppocr.data.lmdb_dataset import read_num_samples
 from ppocr.errors import UserError
 from ppocr.global_settings import GlobalSettings
 from ppocr.trained_model.checkpoint import load_weights
-from tests.doc_blocks import (clone_view, code_blocks, console_examples, input_files, python_examples, read_page,
+from tests.helpers.doc_blocks import (clone_view, code_blocks, console_examples, input_files, python_examples, read_page,
                               run_command, run_python, same_output, write_input_files)
 
 PAGE = "doc/training_own_data.md"

@@ -1,13 +1,13 @@
 """README.md and doc/ are user documentation: they name no path of the machine they were written
 on, no file outside the repository, and none of the project's internal bookkeeping (issue, PR and
 stage numbers, "seed documents"); and the output they show is the output their examples print
-(``tests/doc_blocks.py`` runs them)."""
+(``tests/helpers/doc_blocks.py`` runs them)."""
 import re
 import shlex
 
 import pytest
 
-from tests.doc_blocks import (REPO, TIMESTAMP, clone_view, code_blocks, console_examples, doc_pages, python_examples,
+from tests.helpers.doc_blocks import (REPO, TIMESTAMP, clone_view, code_blocks, console_examples, doc_pages, python_examples,
                               read_page, run_command, run_python, same_output, write_input_files)
 
 NOT_FOR_USERS = {
@@ -58,8 +58,8 @@ def test_the_known_exceptions_are_pages_that_exist():
 # pages whose examples a test of their own runs (with more checks than their output)
 OWN_TESTS = {
     "doc/python_api.md": "tests/inference/test_python_api_doc.py",
-    "doc/serving.md": "tests/tools/test_serving_doc.py",
-    "doc/tools/predict_rec.md": "tests/tools/test_predict_rec_doc.py",
+    "doc/serving.md": "tests/serving/test_serving_doc.py",
+    "doc/tools/predict_rec.md": "tests/cli/test_predict_rec_doc.py",
     "doc/training_own_data.md": "tests/test_training_own_data_doc.py",
 }
 GENERIC_PAGES = [page for page in doc_pages() if page.as_posix() not in OWN_TESTS]

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ppocr.cli import console_scripts
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 # what pip writes for a console_scripts entry point (pip/_vendor/distlib's script template)
 WRAPPER = """import re

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 TOOL = textwrap.dedent('''
     import os, signal, sys

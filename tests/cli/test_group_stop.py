@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from tests.e2e import REPO, run_tool
-from tests.tiny import CONFIG, make_data, resumed_line, tiny_opts
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.tiny import CONFIG, make_data, resumed_line, tiny_opts
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

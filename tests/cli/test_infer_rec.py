@@ -6,9 +6,9 @@ import pytest
 from ppocr.cli.infer_rec import infer_images
 from ppocr.config import merge_config
 from ppocr.errors import UserError
-from tests.e2e import REPO
-from tests.parity import save_decisive_weights
-from tests.tiny import CONFIG, word_png
+from tests.helpers.e2e import REPO
+from tests.helpers.parity import save_decisive_weights
+from tests.helpers.tiny import CONFIG, word_png
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from ppocr.cli.predict_flags import OTHER_TASKS, build_parser, not_applying
 from ppocr.cli.predict_rec import log_file, main as predict_rec
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 FLAGS = json.loads((REPO / "tests" / "fixtures" / "paddleocr_predict_rec_flags.json").read_text())["flags"]
 REFERENCE_FOLDER = REPO / "tests" / "fixtures" / "paddleocr_rec_mv3_tps_bilstm_ctc"

@@ -84,8 +84,8 @@ def test_the_image_shape_must_be_the_exported_one(caplog):
 
 def test_max_image_pixels_flag_sets_the_limit_and_0_switches_it_off(tmp_path, capsys):
     from ppocr.cli.predict_rec import main
-    from tests.e2e import REPO
-    from tests.tiny import word_png
+    from tests.helpers.e2e import REPO
+    from tests.helpers.tiny import word_png
 
     image = tmp_path / "a.png"
     image.write_bytes(word_png("abc"))  # 100 x 32 pixels

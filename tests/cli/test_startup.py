@@ -9,7 +9,7 @@ import pytest
 
 from ppocr.cli.startup import run, setup
 from ppocr.errors import Interrupted, UserError
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 
 def test_a_users_mistake_is_one_line_and_exit_2(capsys):

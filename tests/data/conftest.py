@@ -1,6 +1,6 @@
 """Fixtures of the data tests: synthetic LMDBs in nested folders, a broken sample, charsets."""
 import pytest
-from data_helpers import make_config, word_png, write_lmdb
+from tests.helpers.datasets import make_config, word_png, write_lmdb
 
 from ppocr.synth import generate
 from ppocr.trained_model.from_config import build_charset

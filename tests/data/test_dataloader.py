@@ -1,7 +1,7 @@
 import numpy as np
 import paddle
 import pytest
-from data_helpers import make_config, word_png, write_lmdb
+from tests.helpers.datasets import make_config, word_png, write_lmdb
 
 from ppocr.data import EvalBatchSampler, TrainBatchSampler, build_dataloader, collate
 from ppocr.errors import UserError

@@ -1,7 +1,7 @@
 """Evaluation sets: one per sub-folder or list entry (training keeps pooling), each its own loader."""
 import numpy as np
 import pytest
-from data_helpers import make_config, word_png, write_lmdb
+from tests.helpers.datasets import make_config, word_png, write_lmdb
 
 from ppocr.data import build_set_loaders, list_eval_sets
 from ppocr.data.lmdb_dataset import LMDBDataSet

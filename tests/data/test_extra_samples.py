@@ -4,7 +4,7 @@ the first ``ext_op_transform_idx``), read only when the op asks, unusable ones d
 import copy
 
 import pytest
-from data_helpers import make_config, word_png
+from tests.helpers.datasets import make_config, word_png
 
 from ppocr.data.simple_dataset import SimpleDataSet
 from ppocr.errors import UserError

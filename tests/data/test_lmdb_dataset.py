@@ -3,7 +3,7 @@ import pickle
 
 import numpy as np
 import pytest
-from data_helpers import make_config, word_png, write_lmdb
+from tests.helpers.datasets import make_config, word_png, write_lmdb
 
 from ppocr.data import collate
 from ppocr.data.lmdb_dataset import ENVS, LMDBDataSet

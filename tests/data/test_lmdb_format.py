@@ -10,7 +10,7 @@ import pytest
 from ppocr.data import lmdb_format
 from ppocr.data.lmdb_format import LMDBWriter, Sample, is_lmdb, read_count, read_meta, read_raw, read_samples
 from ppocr.errors import UserError
-from tests.e2e import REPO, library_users
+from tests.helpers.e2e import REPO, library_users
 
 KEYS = re.compile(rb"^(num-samples|synth-info|(image|label|meta)-(%09d|\d{9}))$")
 

@@ -6,8 +6,8 @@ import pytest
 from ppocr.config import load_config
 from ppocr.data.preprocess import Preprocessor, image_transforms, list_images
 from ppocr.errors import UserError
-from tests.e2e import REPO
-from tests.tiny import word_png
+from tests.helpers.e2e import REPO
+from tests.helpers.tiny import word_png
 
 
 def test_the_eval_transforms_without_labels_make_the_model_input():

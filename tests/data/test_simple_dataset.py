@@ -2,7 +2,7 @@ import logging
 
 import numpy as np
 import pytest
-from data_helpers import make_config, word_png
+from tests.helpers.datasets import make_config, word_png
 
 from ppocr.data.simple_dataset import SimpleDataSet
 from ppocr.errors import UserError

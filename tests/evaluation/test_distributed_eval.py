@@ -12,8 +12,9 @@ from ppocr import build_model, merge_config
 from ppocr.data.preprocess import Preprocessor, image_transforms
 from ppocr.postprocess import build_postprocess
 from ppocr.trained_model.from_config import build_charset
-from tests.e2e import REPO, run_tool
-from tests.tiny import CONFIG, word_png, write_lmdb
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.datasets import write_lmdb
+from tests.helpers.tiny import CONFIG, word_png
 
 WORDS = ["cat", "dog", "sun", "red", "tree", "blue", "cold", "warm", "fish", "bird", "rain", "snow", "moon"]
 

@@ -2,7 +2,7 @@
 the two small sets of test_evaluator.py, whose readings are chosen (every cell: accuracy / norm_edit_dis)."""
 import re
 
-from tests.doc_blocks import read_page
+from tests.helpers.doc_blocks import read_page
 from tests.evaluation.test_evaluator import run, sets  # noqa: F401  (the sets fixture)
 
 PROTOCOLS = ("alnum36", "case_sensitive", "reference")

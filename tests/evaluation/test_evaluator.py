@@ -10,7 +10,7 @@ from ppocr.evaluation.evaluator import evaluate, evaluate_sets
 from ppocr.evaluation.failures import FailureLog, contact_sheet
 from ppocr.metrics import RecMetric
 from ppocr.trained_model.from_config import build_charset
-from tests.data.data_helpers import make_config, word_png, write_lmdb
+from tests.helpers.datasets import make_config, word_png, write_lmdb
 
 # set A: 'Tel:' and '' cannot be encoded by the 36-character charset, but their images are scored
 SET_A = [("hello", "hello"), ("World", "world"), ("Tel:", "tel"), ("", ""), ("abc", "abd")]

@@ -2,7 +2,7 @@
 threads: with deterministic weights whose readings are decisive and vary by image, infer_rec
 (dygraph) and predict_rec read the same strings at --rec_batch_num 1, 2, 6 and 64 on a folder of
 9 images (a multiple of none of them), no run crashes or hangs, and the exported graph holds no
-float64. Strings are compared on the images the model decides at every step (``tests/parity.py``
+float64. Strings are compared on the images the model decides at every step (``tests/helpers/parity.py``
 says why; at least 7 of 9). ``benchmark/stress_predict.py`` is the long version (20 runs of each)."""
 
 import paddle
@@ -11,8 +11,8 @@ import pytest
 from ppocr import build_model, load_config
 from ppocr.export.model_folder import FORMAT_VERSION, read_model_info
 from ppocr.synth import generate
-from tests.e2e import infer_rec_results, predict_rec_results, run_tool
-from tests.parity import decided, decisive_weights
+from tests.helpers.e2e import infer_rec_results, predict_rec_results, run_tool
+from tests.helpers.parity import decided, decisive_weights
 
 CASES = {
     "rec_mv3_tps_bilstm_ctc": ["--rec_image_shape=3, 32, 100", "--rec_char_dict_path=./ppocr/utils/ic15_dict.txt"],

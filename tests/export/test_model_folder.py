@@ -11,7 +11,7 @@ import yaml
 from ppocr.errors import UserError
 from ppocr.export import model_folder
 from ppocr.export.model_folder import FORMAT_VERSION, read_model_info, write_model_info
-from tests.e2e import REPO, library_users
+from tests.helpers.e2e import REPO, library_users
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 CHARSET = {"scheme": "attn", "characters": list("abc"), "lower": True, "max_text_length": 25}

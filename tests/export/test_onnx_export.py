@@ -3,7 +3,7 @@
 without it removes a stale one, and a missing paddle2onnx is a one-line error before any file.
 
 Strings: with deterministic weights whose readings are decisive and vary by image
-(``tests/parity.py``), onnxruntime reads Paddle inference's strings on every image the model
+(``tests/helpers/parity.py``), onnxruntime reads Paddle inference's strings on every image the model
 decides. Probabilities: the decisive classifier (std 30) turns float32 rounding of the features
 into probability changes of 1e-2 between any two correct backends (Paddle inference differs from
 its own dygraph model by 1.3e-2 on MobileNetV3, and with oneDNN on and off by 1.8e-2), so on those
@@ -30,8 +30,8 @@ from ppocr.errors import UserError
 from ppocr.export.exporter import export
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.trained_model.checkpoint import load_weights
-from tests.e2e import REPO, run_tool
-from tests.parity import decided, decisive_weights
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.parity import decided, decisive_weights
 
 CONFIGS = ["rec_mv3_tps_bilstm_ctc", "rec_r34_vd_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]
 SAMPLES = sorted((REPO / "doc" / "imgs_words_en").glob("*.png"))[:7]

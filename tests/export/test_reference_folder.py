@@ -18,7 +18,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
 from ppocr.export.reference_folder import ReferenceFlags, describe, is_reference_info
 from ppocr.inference.predictor import TextRecognizer
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 FOLDER = REPO / "tests" / "fixtures" / "paddleocr_rec_mv3_tps_bilstm_ctc"
 EXPECTED = json.loads((FOLDER / "reference_output.json").read_text())

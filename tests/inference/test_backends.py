@@ -13,7 +13,7 @@ from ppocr.export.model_folder import read_model_info
 from ppocr.inference.backends import BACKENDS, DygraphBackend, OnnxRuntimeBackend, PaddleBackend, choose_backend
 from ppocr.inference.engine import EngineOptions
 from ppocr.trained_model.from_config import TrainedModel
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth"
 FOLDER = str(SHIPPED / "inference")

@@ -13,7 +13,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
 from ppocr.inference import engine
 from ppocr.inference.engine import EngineOptions, PaddleBuild, paddle_config, trt_input_shapes
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 GPU = PaddleBuild(cuda=True, tensorrt=True)

@@ -15,7 +15,7 @@ from ppocr.inference.image_input import (
     as_image_list,
     encoded_image,
 )
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 from tests.inference.test_image_header import png_declaring
 
 WORD = REPO / "doc" / "imgs_words_en" / "word_1.png"

@@ -14,10 +14,10 @@ from ppocr.errors import UserError
 from ppocr.inference.pipeline import Pipeline, Skipped, dygraph_pipeline
 from ppocr.trained_model.from_config import build_model
 from ppocr.trained_model.from_config import TrainedModel
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 from tests.inference.test_image_header import png_declaring
-from tests.parity import decisive_weights
-from tests.tiny import CONFIG, word_png
+from tests.helpers.parity import decisive_weights
+from tests.helpers.tiny import CONFIG, word_png
 
 
 class Fakes:

@@ -17,7 +17,7 @@ import pytest
 import ppocr
 from ppocr.data.preprocess import read_bytes
 from ppocr.errors import UserError
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 from tests.inference.test_image_header import png_declaring
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"

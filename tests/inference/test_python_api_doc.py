@@ -1,9 +1,9 @@
 """doc/python_api.md: every Python block runs as written from the repository's root and prints
 what the page shows after it (scores compared to 3 decimals: the last digits depend on the backend;
-the comparison is tests/doc_blocks.py's, as for every page)."""
+the comparison is tests/helpers/doc_blocks.py's, as for every page)."""
 import pytest
 
-from tests.doc_blocks import python_examples, read_page, run_python, same_output
+from tests.helpers.doc_blocks import python_examples, read_page, run_python, same_output
 
 PAGE = "doc/python_api.md"
 EXAMPLES = python_examples(read_page(PAGE))

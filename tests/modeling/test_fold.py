@@ -7,8 +7,8 @@ import pytest
 from ppocr.config import load_config
 from ppocr.modeling.fold import conv_bn_pairs, fold_batch_norms
 from ppocr.trained_model.from_config import build_model
-from tests.e2e import REPO
-from tests.parity import decisive_weights
+from tests.helpers.e2e import REPO
+from tests.helpers.parity import decisive_weights
 
 CASES = ["rec_mv3_tps_bilstm_ctc", "rec_r34_vd_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]
 

@@ -19,7 +19,7 @@ from ppocr.ops import (
     hardswish,
     native_ops,
 )
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from ppocr.config_check import check_config
 from ppocr.data.imaug import build_ops
 from ppocr.optimizer import build_optimizer
 from ppocr.registry import LR_SCHEDULES, OPTIMIZERS
-from tests.doc_blocks import code_blocks, read_page
+from tests.helpers.doc_blocks import code_blocks, read_page
 
 TEXT = read_page("doc/tools/train.md")
 EXAMPLES = [yaml.safe_load(block) for block in code_blocks(TEXT, "yaml")]

@@ -12,7 +12,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
 from ppocr.inference.image_input import TooManyPixels, UnreadableImage
 from ppocr.serving.page import RectifyView, display_name, model_summary
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 SAMPLE = REPO / "doc" / "imgs_words_en" / "word_10.png"

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from ppocr.inference.predictor import TextRecognizer
-from tests.browser import chromium, missing
-from tests.e2e import REPO
-from tests.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.browser import chromium, missing
+from tests.helpers.e2e import REPO
+from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=f"no headless browser: {missing()}")
 

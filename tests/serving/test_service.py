@@ -2,7 +2,7 @@
 is decoded: an image past Pillow's decompression-bomb threshold (where ``Image.open`` raises rather
 than reads the header, which made it an HTTP 500) is the documented 413 ``too_many_pixels``, PNG and
 JPEG alike, alone or in a batch, with its exact size; the limit can be set above Pillow's threshold.
-No model is loaded: a pipeline with a stand-in preprocessing (the routes are tests/tools/test_serve.py's)."""
+No model is loaded: a pipeline with a stand-in preprocessing (the routes are tests/cli/test_serve.py's)."""
 import io
 
 import cv2
@@ -12,7 +12,7 @@ from PIL import Image
 
 from ppocr.inference.pipeline import Pipeline
 from ppocr.serving.service import Service, ServiceError, ServiceSettings
-from tests.image_headers import jpeg_declaring, png_declaring
+from tests.helpers.image_headers import jpeg_declaring, png_declaring
 
 LIMIT = 4_000_000
 DECLARING = {"png": png_declaring, "jpeg": jpeg_declaring}

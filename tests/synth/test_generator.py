@@ -158,7 +158,7 @@ def test_lmdb_dataset_reads_every_generated_sample(tmp_path):
     """The generator's LMDB (with its meta- keys) through LMDBDataSet: every sample, in order, with its label."""
     from ppocr.data.lmdb_dataset import LMDBDataSet
     from ppocr.trained_model.from_config import build_charset
-    from tests.data.data_helpers import make_config
+    from tests.helpers.datasets import make_config
 
     generate(30, seed=5, out_dir=str(tmp_path / "folder"), lmdb_dir=str(tmp_path / "lmdb" / "synth"))
     expected = [line.split("\t")[1] for line in (tmp_path / "folder" / "labels.txt").read_text().splitlines()]

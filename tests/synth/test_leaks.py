@@ -18,7 +18,7 @@ from ppocr.synth.leak_report import CAPTION, CROP_SIZE, draw_sheet, write_report
 from ppocr.synth.leaks import LeakCheck, find_leaks
 from ppocr.synth.public_sets import convert_public_set, read_name_list
 from tests.synth.test_public_sets import REPO
-from tests.tiny import write_lmdb
+from tests.helpers.datasets import write_lmdb
 
 
 def word(text, fg=(20, 20, 20), bg=(235, 235, 235)):

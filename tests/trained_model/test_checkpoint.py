@@ -1,6 +1,6 @@
 """Checkpoint files (ppocr/trained_model/checkpoint.py): a crash at any point of a write leaves either the
 old checkpoint or, once recovered, the new one, never a mix; damaged or ill-fitting files are
-one-line errors; the test-side fault plan (tests/fault.py) parses strictly."""
+one-line errors; the test-side fault plan (tests/helpers/fault.py) parses strictly."""
 import json
 import os
 from pathlib import Path
@@ -11,7 +11,7 @@ import pytest
 from ppocr.errors import UserError
 from ppocr.trained_model import checkpoint
 from ppocr.trained_model.checkpoint import load_checkpoint, load_weights, read_states, save_checkpoint
-from tests.fault import FaultPlan
+from tests.helpers.fault import FaultPlan
 
 
 class Crash(Exception):
@@ -238,7 +238,7 @@ def test_training_serialises_a_state_once_however_many_checkpoints_name_it(tmp_p
     from ppocr.config import merge_config
     from ppocr.synth import generate
     from ppocr.training.trainer import Trainer
-    from tests.e2e import REPO
+    from tests.helpers.e2e import REPO
 
     generate(8, seed=31, lmdb_dir=str(tmp_path / "train"))
     generate(4, seed=32, lmdb_dir=str(tmp_path / "val"))

@@ -10,9 +10,9 @@ from ppocr.errors import UserError
 from ppocr.global_settings import GlobalSettings
 from ppocr.registry import DATA_OPS, HEADS, POSTPROCESS
 from ppocr.trained_model.from_config import TrainedModel, build_charset, build_model
-from tests.e2e import REPO
-from tests.parity import save_decisive_weights
-from tests.tiny import CONFIG
+from tests.helpers.e2e import REPO
+from tests.helpers.parity import save_decisive_weights
+from tests.helpers.tiny import CONFIG
 
 
 @pytest.fixture(scope="module")

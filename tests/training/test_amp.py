@@ -14,8 +14,8 @@ from ppocr.global_settings import GlobalSettings
 from ppocr.training import amp as amp_module
 from ppocr.training import train_step as ts
 from ppocr.training.amp import CPU_NOTICE, MixedPrecision, build_mixed_precision, to_float32
-from tests.tiny import CONFIG, make_data, tiny_opts, train_records
-from tests.training.small_net import SmallNet
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts, train_records
+from tests.helpers.small_net import SmallNet
 
 
 @pytest.fixture(scope="module")

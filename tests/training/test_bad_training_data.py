@@ -8,8 +8,9 @@ The training LMDB, read in order in batches of 4 (5 batches an epoch):
 """
 import pytest
 
-from tests.e2e import read_log, run_tool
-from tests.tiny import CONFIG, resumed_line, tiny_opts, word_png, write_lmdb
+from tests.helpers.e2e import read_log, run_tool
+from tests.helpers.datasets import write_lmdb
+from tests.helpers.tiny import CONFIG, resumed_line, tiny_opts, word_png
 
 GOOD = ["cat", "dog", "sun", "red", "tree", "blue", "cold", "warm", "fish", "bird", "rain", "snow"]
 UNUSABLE = [("zero", b"not an image at all"), ("size", b""), ("", None), ("x" * 26, None)]
@@ -33,7 +34,7 @@ def runs(bad_lmdb, tmp_path_factory):
                      Train__loader__shuffle=False, Train__loader__drop_last=False,
                      Optimizer__lr__name="Const", Optimizer__lr__warmup_epoch=0, Optimizer__lr__learning_rate=0.0005)
     # stopped as a job scheduler would (SIGTERM) during step 6, the second of epoch 2 (after the empty batch)
-    first = run_tool("tests/fault.py", "train_step:6:SIGTERM", "tools/train.py", "-c", CONFIG, "-o", *opts, expect=143)
+    first = run_tool("tests/helpers/fault.py", "train_step:6:SIGTERM", "tools/train.py", "-c", CONFIG, "-o", *opts, expect=143)
     second = run_tool("tools/train.py", "-c", CONFIG, "-o", *opts, f"Global.checkpoints={save / 'latest'}",
                       "Optimizer.lr.learning_rate=0.0002")
     return {"save": save, "first": first.stdout + first.stderr, "second": second.stdout + second.stderr}

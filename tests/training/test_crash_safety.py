@@ -3,7 +3,7 @@
 One run goes uninterrupted. Another is killed (SIGKILL) mid-step, during an evaluation, between
 the staged files of a checkpoint and halfway through a checkpoint's renames, then stopped with
 Ctrl-C (SIGINT); each time it resumes from ``latest``. The kills land at exact places through
-the test-side fault injection (tests/fault.py). After every interruption each
+the test-side fault injection (tests/helpers/fault.py). After every interruption each
 checkpoint file on disk must load, and the resume must report the step, position in the epoch,
 learning rate and best metric the uninterrupted run had there. At the end both runs must hold
 bit-identical weights and optimizer state: nothing in these models is random once seeded, and
@@ -19,8 +19,8 @@ import numpy as np
 import paddle
 import pytest
 
-from tests.e2e import REPO, run_tool
-from tests.tiny import CONFIG, make_data, resumed_line, tiny_opts, train_records
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.tiny import CONFIG, make_data, resumed_line, tiny_opts, train_records
 
 # (how the run is interrupted, its exit code, (epoch, batch in the epoch, global step) it resumes from next)
 # Saves of `latest`: evaluations after steps 3, 6, 9, 12 and ends of epochs after steps 4, 8, 12.
@@ -75,7 +75,7 @@ def chain(data, tmp_path_factory):
         if fault == "sigint":
             proc = _train_until_logged(run_opts, 10)
         else:
-            proc = run_tool("tests/fault.py", fault, "tools/train.py", "-c", CONFIG, "-o", *run_opts, expect=None,
+            proc = run_tool("tests/helpers/fault.py", fault, "tools/train.py", "-c", CONFIG, "-o", *run_opts, expect=None,
                             timeout=300)
         stages.append({"fault": fault, "output": proc.stdout + proc.stderr, "code": proc.returncode,
                        "files": _load_all(save), "pending": sorted(n for n in os.listdir(save)

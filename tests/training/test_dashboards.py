@@ -9,7 +9,7 @@ import pytest
 
 from ppocr.errors import UserError
 from ppocr.training.dashboards import WandbDashboard, build_dashboards
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 
 @pytest.fixture

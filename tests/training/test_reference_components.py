@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ppocr.optimizer import decays
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 LR = paddle.optimizer.lr
 # case: (the config's Optimizer section, the paddle optimizer and schedule the trainer must hold)

@@ -6,8 +6,8 @@ import paddle
 import pytest
 
 from ppocr.training.replicas import CpuReplicas, concat_outputs, slice_sizes, split_batch
-from tests.tiny import CONFIG, make_data, tiny_opts
-from tests.training.small_net import SmallNet
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.small_net import SmallNet
 
 
 def _loss(model, part):

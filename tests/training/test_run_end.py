@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from tests.e2e import read_log, run_tool
-from tests.tiny import CONFIG, make_data, tiny_opts, word_png, write_lmdb
+from tests.helpers.e2e import read_log, run_tool
+from tests.helpers.datasets import write_lmdb
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts, word_png
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def test_gpu_memory_is_read_on_a_gpu_only(monkeypatch):
 def test_each_training_log_line_ends_with_the_eta_of_the_steps_left(tmp_path, repo_root, monkeypatch, capsys):
     from ppocr.cli.startup import setup
     from ppocr.training.trainer import Trainer
-    from tests.tiny import CONFIG, make_data, tiny_opts, train_records
+    from tests.helpers.tiny import CONFIG, make_data, tiny_opts, train_records
 
     original = StepTimes.add
     monkeypatch.setattr(StepTimes, "add", lambda self, batch_cost, samples: original(self, 1.5, samples))

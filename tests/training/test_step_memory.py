@@ -4,7 +4,7 @@ gradients at once (ResNet34_vd STAR-Net at batch 32: 88 MiB lower peak, doc/benc
 import numpy as np
 import pytest
 
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 
 @pytest.fixture(scope="module")

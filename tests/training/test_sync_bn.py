@@ -8,7 +8,7 @@ import paddle
 
 from ppocr import build_model, load_config
 from ppocr.training.sync_bn import sync_batch_norm
-from tests.tiny import CONFIG
+from tests.helpers.tiny import CONFIG
 
 NORMS = (paddle.nn.BatchNorm2D, paddle.nn.SyncBatchNorm)
 

@@ -9,7 +9,7 @@ import pytest
 from ppocr.training import train_step as ts
 from ppocr.training.amp import MixedPrecision
 from ppocr.training.replicas import THREAD_PREFIX, CpuReplicas
-from tests.training.small_net import SmallNet
+from tests.helpers.small_net import SmallNet
 
 
 def _loss(preds, targets):

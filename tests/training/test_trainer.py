@@ -9,7 +9,7 @@ import pytest
 from ppocr.errors import Interrupted
 from ppocr.training import train_step as ts
 from ppocr.training.replicas import THREAD_PREFIX
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 
 def _replica_threads():

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from ppocr.utils.cpu import AVX512_SKX, cpu_info, fast_mkl_type, prefer_fast_mkl
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 AVX2 = {"sse4_2", "avx", "avx2", "fma"}
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from ppocr.utils.cpu import available_cores, processes_on_this_machine, use_all_cores
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 
 def test_every_core_unless_the_user_says_otherwise():

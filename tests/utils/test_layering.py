@@ -1,6 +1,6 @@
 """ppocr/utils sits at the bottom of the one-way import order: it imports nothing from ppocr but
 itself, so any layer may use it without a loop."""
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 from tests.test_layout import imports as ppocr_imports
 
 

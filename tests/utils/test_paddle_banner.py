@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from ppocr.utils.paddle_banner import LineFilter
-from tests.e2e import REPO
+from tests.helpers.e2e import REPO
 
 BANNER_LINES = ("WARNING: OMP_NUM_THREADS set to 2, not 1. The computation speed will not be optimized if you use "
                 "data parallel.\nPLEASE USE OMP_NUM_THREADS WISELY.\n")

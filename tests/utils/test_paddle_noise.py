@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from ppocr.utils.paddle_noise import LOG_NOISE, NATIVE_NOISE, WARNINGS
-from tests.e2e import REPO, run_tool
-from tests.serving import free_port, stop_server, wait_until_healthy
-from tests.tiny import CONFIG, make_data, tiny_opts
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
 LOG_LINE = re.compile(r"\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] [\w.]+ (INFO|WARNING|ERROR): ")
 NOISE = (*WARNINGS, *LOG_NOISE, *NATIVE_NOISE, "warnings.warn(")

@@ -4,7 +4,7 @@ import pytest
 
 from ppocr.data.imaug.rec_img_aug import RecAug, RecResizeImg, SPINRecResizeImg
 from ppocr.errors import UserError
-from tests.data.data_helpers import word_png
+from tests.helpers.datasets import word_png
 
 
 def test_rec_resize_keeps_aspect_and_pads():

@@ -68,20 +68,3 @@ def word_png(text, width=100, height=32):
     cv2.putText(img, text, org=(2, height - 8), fontFace=cv2.FONT_HERSHEY_SIMPLEX, fontScale=0.7,
                 color=(0, 0, 0), thickness=2)
     return cv2.imencode(".png", img)[1].tobytes()
-
-
-def write_lmdb(path, samples):
-    """An LMDB (``ppocr.data.lmdb_format``) from [(label, image bytes or None for no image key)]."""
-    import lmdb
-
-    from ppocr.data.lmdb_format import LMDBWriter, image_key
-
-    writer = LMDBWriter(str(path), map_size=1 << 26)
-    writer.write(0, [(label, image if image is not None else b"") for label, image in samples])
-    writer.close(len(samples))
-    missing = [i for i, (_, image) in enumerate(samples, start=1) if image is None]
-    if missing:  # a damaged set, as no writer of the format makes one
-        with lmdb.open(str(path)) as env, env.begin(write=True) as txn:
-            for i in missing:
-                txn.delete(image_key(i))
-    return Path(path)

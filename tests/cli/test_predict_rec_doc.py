@@ -6,7 +6,7 @@ import json
 import re
 
 from ppocr.cli.predict_flags import build_parser
-from tests.doc_blocks import REPO, clone_view, console_examples, read_page, run_command, same_output
+from tests.helpers.doc_blocks import REPO, clone_view, console_examples, read_page, run_command, same_output
 
 PAGE = "doc/tools/predict_rec.md"
 FOLDER = REPO / "tests" / "fixtures" / "paddleocr_rec_mv3_tps_bilstm_ctc"

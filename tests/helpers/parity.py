@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import paddle
 
-FILL_PARAMS = Path(__file__).resolve().parent / "fixtures" / "compat" / "fill_params.py"
+FILL_PARAMS = Path(__file__).resolve().parents[1] / "fixtures" / "compat" / "fill_params.py"
 MIN_MARGIN = 0.02
 
 

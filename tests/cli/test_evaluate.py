@@ -10,7 +10,7 @@ import pytest
 from ppocr.config import load_config
 from ppocr.synth import generate
 from ppocr.trained_model.from_config import build_charset, build_model
-from tests.e2e import run_tool
+from tests.helpers.e2e import run_tool
 
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"
 SIZES = {"IIIT5k_tiny": 14, "SVT_tiny": 9}

@@ -1,6 +1,6 @@
 """Fault injection for the crash-safety tests: kill a real training run at an exact place.
 
-    python tests/fault.py POINT:N[:SIGNAL][,POINT:N[:SIGNAL]...] tools/train.py -c ... -o ...
+    python tests/helpers/fault.py POINT:N[:SIGNAL][,POINT:N[:SIGNAL]...] tools/train.py -c ... -o ...
 
 runs the tool as ``python tools/train.py -c ...`` would, after patching seams of the library so
 that the process sends itself SIGNAL (default SIGKILL) the N-th time it reaches POINT. A timer
@@ -110,7 +110,7 @@ def install(plan):
 
 def main():
     spec, tool, *args = sys.argv[1:]
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sys.path[:0] = [os.path.dirname(os.path.abspath(tool)), repo]  # as `python tools/x.py` would have it
     install(FaultPlan(spec))
     sys.argv = [tool, *args]

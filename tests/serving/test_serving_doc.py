@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from ppocr.serving.service_client import ServiceClient, encode_multipart
-from tests.doc_blocks import REPO, code_blocks, run_python, shown
-from tests.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.doc_blocks import REPO, code_blocks, run_python, shown
+from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
 DOC = REPO / "doc" / "serving.md"
 SHIPPED = "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"

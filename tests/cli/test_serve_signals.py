@@ -20,8 +20,8 @@ import time
 import pytest
 
 from ppocr.inference.predictor import TextRecognizer
-from tests.e2e import REPO
-from tests.serving import free_port, wait_until_healthy
+from tests.helpers.e2e import REPO
+from tests.helpers.serving import free_port, wait_until_healthy
 
 RUNS = 10
 IMAGE = REPO / "doc" / "imgs_words_en" / "word_10.png"

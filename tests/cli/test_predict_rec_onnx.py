@@ -1,7 +1,7 @@
 """``predict_rec.py --use_onnx True`` runs inference.onnx and prints, for the bundled samples, the
 strings Paddle inference reads; without the file it is a one-line error naming the fix."""
 from ppocr.inference.predictor import TextRecognizer
-from tests.e2e import REPO, predict_rec_results, run_tool
+from tests.helpers.e2e import REPO, predict_rec_results, run_tool
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 

@@ -24,8 +24,8 @@ import paddle
 import pytest
 
 from ppocr import build_model, merge_config
-from tests.e2e import REPO, run_tool
-from tests.tiny import CONFIG, make_data, word_png
+from tests.helpers.e2e import REPO, run_tool
+from tests.helpers.tiny import CONFIG, make_data, word_png
 
 Case = namedtuple("Case", "id tool args code expect cli", defaults=(2, (), False))
 TRAIN, EVAL, INFER, EXPORT, PREDICT, SERVE = ("tools/train.py", "tools/eval.py", "tools/infer_rec.py",

@@ -16,9 +16,9 @@ import pytest
 
 from ppocr.inference.predictor import TextRecognizer
 from ppocr.serving.service_client import ServiceClient, encode_multipart
-from tests.e2e import REPO
-from tests.image_headers import jpeg_declaring, png_declaring
-from tests.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.e2e import REPO
+from tests.helpers.image_headers import jpeg_declaring, png_declaring
+from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
 REQUESTS, CLIENTS = 240, 16
 LIMITS = {"max_body_bytes": 1_000_000, "max_image_pixels": 1_000_000, "max_batch_images": 8}

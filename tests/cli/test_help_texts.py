@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from tests.e2e import REPO, run_tool
+from tests.helpers.e2e import REPO, run_tool
 
 MODULES = sorted(str(p.relative_to(REPO)) for p in (REPO / "ppocr" / "cli").glob("*.py")
                  if "DESCRIPTION = " in p.read_text(encoding="utf-8"))

@@ -32,7 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # log lines carry the time they were written; the only number of a tool's output that never repeats
 TIMESTAMP = re.compile(r"\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\]")
 # a tqdm bar as drawn (a carriage return, the bar, its [elapsed<remaining, rate] part), and its line end when
