@@ -58,6 +58,7 @@ def test_new_keys_the_engine_or_a_component_reads_are_accepted(cfg_file):
     assert cfg["Architecture"]["Backbone"]["model_name"] == "small"
 
 
+@pytest.mark.subprocess_tools
 def test_the_misspelt_key_of_the_issue_stops_train_py(repo_root):
     import subprocess
     import sys

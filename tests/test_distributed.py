@@ -18,6 +18,8 @@ from ppocr.synth import generate
 from tests.helpers.doc_blocks import REPO, code_blocks, read_page
 from tests.helpers.e2e import run_tool
 
+pytestmark = [pytest.mark.distributed, pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 
 def test_two_process_launch_trains_on_both_ranks(tmp_path):
     generate(128, seed=11, lmdb_dir=str(tmp_path / "train"))

@@ -7,6 +7,8 @@ import pytest
 from ppocr.synth import generate
 from tests.helpers.e2e import infer_rec_results, predict_rec_results, read_log, run_tool
 
+pytestmark = [pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 CONFIG = "configs/rec/rec_mv3_tps_bilstm_ctc.yml"
 
 

@@ -7,6 +7,8 @@ import pytest
 from ppocr.synth import generate
 from tests.helpers.e2e import run_tool
 
+pytestmark = [pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 STEMS = ["rec_mv3_tps_bilstm_ctc", "rec_r34_vd_tps_bilstm_ctc", "rec_r32_gaspin_bilstm_att"]
 
 

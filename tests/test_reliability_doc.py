@@ -11,6 +11,8 @@ from tests.helpers.doc_blocks import code_blocks, read_page, shown
 from tests.helpers.e2e import REPO
 from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
+pytestmark = [pytest.mark.training_e2e]
+
 STOP_AT_STEP = 6  # "during its sixth step"
 
 

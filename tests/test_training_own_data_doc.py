@@ -45,6 +45,8 @@ def test_the_page_has_the_examples_and_configs_it_describes():
     assert CONFIGS == ["my_configs/starnet_cased_lmdb.yml", "my_configs/starnet_own_labels.yml"]
 
 
+@pytest.mark.subprocess_tools
+@pytest.mark.training_e2e
 def test_the_examples_print_what_the_page_shows(view):
     _root, ran = view
     for example, shown, printed in ran:
@@ -110,6 +112,8 @@ def recipe_commands(text):
     return [line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip()]
 
 
+@pytest.mark.subprocess_tools
+@pytest.mark.training_e2e
 def test_the_label_file_recipe_runs_as_printed(view):
     root, _ran = view
     commands = recipe_commands(TEXT)

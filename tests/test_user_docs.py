@@ -79,6 +79,7 @@ def test_python_examples_print_what_the_page_shows(page, index, code, output, tm
 CONSOLE_PAGES = [page for page in GENERIC_PAGES if console_examples(read_page(page))]
 
 
+@pytest.mark.subprocess_tools
 @pytest.mark.parametrize("page", CONSOLE_PAGES, ids=str)
 def test_console_examples_print_what_the_page_shows(page, tmp_path):
     """Each page's commands run in order in one view of the repository (a later command may read

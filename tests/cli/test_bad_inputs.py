@@ -225,7 +225,8 @@ def _in_process(tool, args, monkeypatch, capsys):
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[pytest.mark.subprocess_tools] if c.cli else [])
+                                  for c in CASES])
 def test_bad_input(case, paths, tmp_path, monkeypatch, capsys):
     args = [a.format(out=tmp_path, **paths) for a in case.args]
     if case.cli:

@@ -4,7 +4,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.helpers.e2e import REPO
+
+pytestmark = [pytest.mark.subprocess_tools]
 
 TOOL = textwrap.dedent('''
     import os, signal, sys

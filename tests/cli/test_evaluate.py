@@ -31,6 +31,7 @@ def setup(tmp_path_factory, fill_params, repo_root):
     return root, opts
 
 
+@pytest.mark.subprocess_tools
 def test_eval_writes_the_table_and_failures(setup):
     root, opts = setup
     proc = run_tool("tools/eval.py", "-c", CONFIG, "-o", *opts, "--save_failures")
@@ -56,6 +57,8 @@ def test_eval_writes_the_table_and_failures(setup):
             assert sheet is not None and sheet.ndim == 3 and sheet.shape[0] >= 100
 
 
+@pytest.mark.distributed
+@pytest.mark.subprocess_tools
 def test_two_processes_give_the_same_table_and_failures(setup, tmp_path):
     root, opts = setup
     single = tmp_path / "one"
@@ -68,6 +71,7 @@ def test_two_processes_give_the_same_table_and_failures(setup, tmp_path):
     assert (tmp_path / "two" / "failures.tsv").read_text() == (single / "failures.tsv").read_text()
 
 
+@pytest.mark.subprocess_tools
 def test_save_table_writes_where_asked_and_not_beside_the_weights(setup, tmp_path):
     root, opts = setup
     for path in (root / "model").glob("filled.eval.*"):

@@ -11,6 +11,8 @@ import pytest
 from tests.helpers.e2e import REPO, run_tool
 from tests.helpers.tiny import CONFIG, make_data, resumed_line, tiny_opts
 
+pytestmark = [pytest.mark.subprocess_tools, pytest.mark.training_e2e]
+
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_to_the_process_group_saves_latest(tmp_path, sig):

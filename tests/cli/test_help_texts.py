@@ -32,6 +32,7 @@ def test_every_source_line_of_a_description_is_a_line_of_its_help(module):
         f"{module}: a line of its DESCRIPTION ends with a single backslash (write \\\\ to show one)")
 
 
+@pytest.mark.subprocess_tools
 def test_create_lmdb_dataset_help_shows_the_continued_command_on_two_lines():
     printed = run_tool("tools/create_lmdb_dataset.py", "--help", timeout=120).stdout
     assert "--label_file train_data/words/labels.txt \\\n        --out train_data/words_lmdb" in printed

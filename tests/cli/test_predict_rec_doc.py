@@ -5,6 +5,8 @@ every flag of PaddleOCR's utility.py, each accepted."""
 import json
 import re
 
+import pytest
+
 from ppocr.cli.predict_flags import build_parser
 from tests.helpers.doc_blocks import REPO, clone_view, console_examples, read_page, run_command, same_output
 
@@ -23,6 +25,7 @@ def value(flag):
     return ",".join(map(str, default)) if isinstance(default, list) else str(default)
 
 
+@pytest.mark.subprocess_tools
 def test_the_pages_commands_print_what_it_shows(tmp_path):
     text = read_page(PAGE)
     view = clone_view(tmp_path)

@@ -1,7 +1,11 @@
 """``predict_rec.py --use_onnx True`` runs inference.onnx and prints, for the bundled samples, the
 strings Paddle inference reads; without the file it is a one-line error naming the fix."""
+import pytest
+
 from ppocr.inference.predictor import TextRecognizer
 from tests.helpers.e2e import REPO, predict_rec_results, run_tool
+
+pytestmark = [pytest.mark.subprocess_tools, pytest.mark.onnx_export]
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 

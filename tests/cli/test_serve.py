@@ -20,6 +20,8 @@ from tests.helpers.e2e import REPO
 from tests.helpers.image_headers import jpeg_declaring, png_declaring
 from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
+pytestmark = [pytest.mark.subprocess_tools, pytest.mark.onnx_export]
+
 REQUESTS, CLIENTS = 240, 16
 LIMITS = {"max_body_bytes": 1_000_000, "max_image_pixels": 1_000_000, "max_batch_images": 8}
 

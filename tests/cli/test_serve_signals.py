@@ -23,6 +23,8 @@ from ppocr.inference.predictor import TextRecognizer
 from tests.helpers.e2e import REPO
 from tests.helpers.serving import free_port, wait_until_healthy
 
+pytestmark = [pytest.mark.subprocess_tools]
+
 RUNS = 10
 IMAGE = REPO / "doc" / "imgs_words_en" / "word_10.png"
 

@@ -45,6 +45,7 @@ def test_setup_merges_checks_and_logs_the_threads(capsys):
         setup(["-c", str(REPO / "configs" / "rec" / "rec_mv3_tps_bilstm_ctc.yml"), "-o", "Global.epoch_nun=3"], "test")
 
 
+@pytest.mark.subprocess_tools
 @pytest.mark.parametrize("tool", ["gen_synth_data", "create_lmdb_dataset"])
 def test_the_data_tools_do_not_load_paddle(tool):
     # their spawned workers re-import the tool: Paddle would cost each 0.5 GB and 2-3 s and

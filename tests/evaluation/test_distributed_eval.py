@@ -45,6 +45,8 @@ def _result(stdout):
     return json.loads([line for line in stdout.splitlines() if line.startswith("{")][-1])
 
 
+@pytest.mark.distributed
+@pytest.mark.subprocess_tools
 def test_two_process_evaluation_equals_one_process(weights_and_set, tmp_path):
     root = weights_and_set
     opts = ["-c", CONFIG, "-o", "Global.use_gpu=False", f"Global.pretrained_model={root / 'weights'}",

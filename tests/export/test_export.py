@@ -14,6 +14,8 @@ from ppocr.synth import generate
 from tests.helpers.e2e import infer_rec_results, predict_rec_results, run_tool
 from tests.helpers.parity import decided, decisive_weights
 
+pytestmark = [pytest.mark.subprocess_tools]
+
 CASES = {
     "rec_mv3_tps_bilstm_ctc": ["--rec_image_shape=3, 32, 100", "--rec_char_dict_path=./ppocr/utils/ic15_dict.txt"],
     "rec_r34_vd_tps_bilstm_ctc": ["--rec_image_shape=3, 32, 100", "--rec_char_dict_path=./ppocr/utils/ic15_dict.txt"],

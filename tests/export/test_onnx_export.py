@@ -67,6 +67,7 @@ def probabilities(backend, images, batch):
     return np.concatenate([backend.run(np.stack(images[k : k + batch])) for k in range(0, len(images), batch)])
 
 
+@pytest.mark.onnx_export
 def test_onnx_reads_what_paddle_inference_reads(exported):
     stem, model_dir, compared, dygraph = exported
     assert len(compared) >= len(SAMPLES) - 2, f"only {len(compared)} of {len(SAMPLES)} readings decided"
@@ -90,6 +91,7 @@ def test_onnx_reads_what_paddle_inference_reads(exported):
                 assert read == want, f"{stem} batch {batch}, {path.name}: onnxruntime {read!r}, paddle {want!r}"
 
 
+@pytest.mark.onnx_export
 def test_onnx_reads_the_shipped_model_as_its_weights_do(shipped_onnx):
     """onnxruntime on the shipped export against the shipped weights in dygraph (the model itself):
     the same string on every sample at every batch, and probabilities no further from the model than
@@ -114,6 +116,8 @@ def test_onnx_reads_the_shipped_model_as_its_weights_do(shipped_onnx):
         assert (expected.argmax(2) != 0).any(axis=1).all()  # every sample reads some characters: not a blank model
 
 
+@pytest.mark.onnx_export
+@pytest.mark.subprocess_tools
 def test_export_tool_onnx_flag_and_stale_file(tmp_path):
     out = tmp_path / "inference"
     run_tool("tools/export_model.py", "-c", "configs/rec/rec_mv3_tps_bilstm_ctc.yml", "-o", "Global.use_gpu=False",

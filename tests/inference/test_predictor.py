@@ -185,6 +185,7 @@ print(json.dumps({"backend": rec.backend_name, "readings": readings, "refused": 
 """
 
 
+@pytest.mark.subprocess_tools
 def test_the_onnxruntime_backend_runs_where_paddle_cannot_be_imported(rec, shipped_onnx, shipped_paddle_only):
     paths = [str(p) for p in SAMPLES[:4]] + ["missing.png"]
     proc = subprocess.run([sys.executable, "-c", RUNTIME_ONLY, str(shipped_onnx), str(shipped_paddle_only), *paths],

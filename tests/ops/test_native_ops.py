@@ -21,6 +21,8 @@ from ppocr.ops import (
 )
 from tests.helpers.e2e import REPO
 
+pytestmark = [pytest.mark.native_build]
+
 
 @pytest.fixture(scope="module")
 def ops():

@@ -15,7 +15,8 @@ from tests.helpers.browser import chromium, missing
 from tests.helpers.e2e import REPO
 from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 
-pytestmark = pytest.mark.skipif(missing() is not None, reason=f"no headless browser: {missing()}")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(missing() is not None, reason=f"no headless browser: {missing()}")]
 
 SHIPPED = REPO / "pretrained" / "rec_mv3_tps_bilstm_ctc_synth" / "inference"
 SAMPLES = sorted((REPO / "doc" / "imgs_words_en").glob("*.png"))

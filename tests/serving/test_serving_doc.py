@@ -78,6 +78,7 @@ def shipped_server(tmp_path_factory):
         stop_server(proc)
 
 
+@pytest.mark.subprocess_tools
 def test_the_docs_examples_give_the_answers_it_shows(shipped_server):
     port, _log = shipped_server
     text = DOC.read_text(encoding="utf-8")
@@ -103,6 +104,7 @@ def test_the_doc_and_the_start_up_line_say_docs_needs_the_internet(shipped_serve
     assert "offline, read /openapi.json" in log.read_text()
 
 
+@pytest.mark.subprocess_tools
 def test_the_docs_rectify_example_answers_a_png(shipped_server):
     port, _log = shipped_server
     text = DOC.read_text(encoding="utf-8")

@@ -113,6 +113,7 @@ def test_user_errors(labelled_folder, tmp_path):
     assert not is_lmdb(str(tmp_path / "out"))  # nothing a dataset would open
 
 
+@pytest.mark.subprocess_tools
 def test_tool_prints_the_summary_and_refuses_an_existing_lmdb(labelled_folder, tmp_path):
     label_file, _ = labelled_folder
     cmd = [sys.executable, "tools/create_lmdb_dataset.py", "--label_file", str(label_file), "--out", str(tmp_path / "o")]

@@ -139,6 +139,7 @@ def test_errors_are_user_errors(tmp_path):
         generate(3, seed=0, lmdb_dir=str(tmp_path / "p"), case="camel")
 
 
+@pytest.mark.subprocess_tools
 def test_tool_runs_from_the_repository_root(tmp_path):
     out = subprocess.run([sys.executable, "tools/gen_synth_data.py", "--num", "5", "--seed", "2", "--per_case",
                           "--split", "heldout", "--lmdb", str(tmp_path / "lm")], cwd=REPO, capture_output=True,

@@ -202,6 +202,7 @@ def test_ten_thousand_by_ten_thousand_crops_in_seconds():
         == [(k * 1000, k * 999, "near") for k in range(1, 6)]
 
 
+@pytest.mark.subprocess_tools
 def test_the_tool_writes_the_reports_and_the_sheet(sets, tmp_path):
     out = subprocess.run([sys.executable, os.path.join(REPO, "tools", "find_leaks.py"), "--train", sets[0],
                           "--test", sets[1], "--out", str(tmp_path / "leaks"), "--sheet", str(tmp_path / "pairs.png"),

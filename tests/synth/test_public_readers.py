@@ -129,6 +129,7 @@ def test_an_exclusion_list_leaves_its_samples_out_and_moves_no_other(tmp_path, c
     assert saved["exclusions_unmatched"] == 1 and saved["dropped"] == {"listed by --exclude": 2}
 
 
+@pytest.mark.subprocess_tools
 def test_the_tool_takes_exclusion_lists(tmp_path):
     for i in range(3):
         cv2.imwrite(str(tmp_path / f"w{i}.png"), np.full((8, 20, 3), 40 * i, dtype=np.uint8))

@@ -130,6 +130,7 @@ def test_bad_arguments_are_user_errors(tmp_path):
         convert_public_set("icdar", str(tmp_path / "gt.txt"), str(tmp_path / "o"), val_fraction=1.5)
 
 
+@pytest.mark.subprocess_tools
 def test_the_tool_prints_the_report(tmp_path):
     word_image(tmp_path / "word_1.png")
     (tmp_path / "gt.txt").write_text('word_1.png, "Hello!"\nword_2.png, "gone"\n')

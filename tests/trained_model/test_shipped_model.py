@@ -79,6 +79,7 @@ def test_shipped_inference_model_is_the_export_of_the_shipped_weights(exported):
     np.testing.assert_allclose([s for _, s in readings], [s for _, s in dygraph], atol=1e-3)
 
 
+@pytest.mark.subprocess_tools
 def test_predict_rec_seed_command_on_the_shipped_model():
     """The seed document's predict_rec command, pointed at the shipped model, prints the reading."""
     proc = subprocess.run(
@@ -91,6 +92,7 @@ def test_predict_rec_seed_command_on_the_shipped_model():
     assert f"Predicts of ./doc/imgs_words_en/word_336.png:('{label}'," in proc.stdout
 
 
+@pytest.mark.subprocess_tools
 def test_infer_rec_on_the_shipped_weights(tmp_path):
     """infer_rec with the demo config (whose Global.pretrained_model is the shipped weights) reads the samples."""
     out = tmp_path / "predicts.txt"

@@ -189,6 +189,7 @@ class _DynamicScaler:
         self.value, self.count = float(np.asarray(state["scale"])[0]), state["incr_count"]
 
 
+@pytest.mark.training_e2e
 def test_an_amp_run_resumes_exactly_with_the_scalers_state(data, tmp_path, repo_root, monkeypatch):
     monkeypatch.setattr(amp_module, "runs_on", lambda device: True)  # the GPU path, on this CPU
     monkeypatch.setattr(paddle.amp, "GradScaler", _DynamicScaler)

@@ -12,6 +12,8 @@ from tests.helpers.e2e import read_log, run_tool
 from tests.helpers.datasets import write_lmdb
 from tests.helpers.tiny import CONFIG, resumed_line, tiny_opts, word_png
 
+pytestmark = [pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 GOOD = ["cat", "dog", "sun", "red", "tree", "blue", "cold", "warm", "fish", "bird", "rain", "snow"]
 UNUSABLE = [("zero", b"not an image at all"), ("size", b""), ("", None), ("x" * 26, None)]
 PER_EPOCH = {"undecodable image": 3, "empty label": 1, "label longer than max_text_length": 1,

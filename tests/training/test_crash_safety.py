@@ -22,6 +22,8 @@ import pytest
 from tests.helpers.e2e import REPO, run_tool
 from tests.helpers.tiny import CONFIG, make_data, resumed_line, tiny_opts, train_records
 
+pytestmark = [pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 # (how the run is interrupted, its exit code, (epoch, batch in the epoch, global step) it resumes from next)
 # Saves of `latest`: evaluations after steps 3, 6, 9, 12 and ends of epochs after steps 4, 8, 12.
 STAGES = [

@@ -22,6 +22,7 @@ def no_wandb_login(tmp_path, monkeypatch):
     monkeypatch.setenv("WANDB_SILENT", "true")
 
 
+@pytest.mark.training_e2e
 def test_a_run_writes_visualdl_and_offline_wandb_logs(tmp_path, repo_root, no_wandb_login, capsys):
     from visualdl import LogReader
 
@@ -75,6 +76,7 @@ def test_a_wandb_option_that_wandb_init_does_not_take_is_refused(tmp_path, no_wa
         build_dashboards({"Global": {}, "wandb": "my-project"}, str(tmp_path))
 
 
+@pytest.mark.training_e2e
 def test_an_unreachable_wandb_server_makes_the_run_offline_not_a_hang(tmp_path, no_wandb_login, monkeypatch, caplog):
     """A login but no network (a cluster node): wandb.init gives up after its timeout (with its
     retries, about 20 s for 2 s here) and the run is recorded offline."""

@@ -10,6 +10,8 @@ from tests.helpers.e2e import read_log, run_tool
 from tests.helpers.datasets import write_lmdb
 from tests.helpers.tiny import CONFIG, make_data, tiny_opts, word_png
 
+pytestmark = [pytest.mark.training_e2e, pytest.mark.subprocess_tools]
+
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):

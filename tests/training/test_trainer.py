@@ -100,6 +100,7 @@ def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path
     assert json.loads((tmp_path / "out" / "latest.states").read_text())["global_step"] == 1
 
 
+@pytest.mark.training_e2e
 def test_eval_batch_epoch_and_calc_epoch_interval_as_the_reference(data, tmp_path, repo_root):
     """Evaluation every ``eval_batch_epoch`` epochs' steps from the start (over eval_batch_step);
     the training batches' accuracy only in the epochs divisible by ``calc_epoch_interval``."""

@@ -4,6 +4,8 @@ does it at start-up, before any matrix product."""
 import subprocess
 import sys
 
+import pytest
+
 from ppocr.utils.cpu import AVX512_SKX, cpu_info, fast_mkl_type, prefer_fast_mkl
 from tests.helpers.e2e import REPO
 
@@ -47,6 +49,7 @@ def test_vendor_and_flags_are_read_from_cpuinfo(tmp_path):
     assert cpu_info(str(tmp_path / "missing")) == ("", set())
 
 
+@pytest.mark.subprocess_tools
 def test_every_tool_sets_it_at_start_up_on_this_machine():
     code = "import os, sys; sys.path.insert(0, 'tools'); import _bootstrap; print(os.environ.get('MKL_DEBUG_CPU_TYPE'))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,

@@ -3,8 +3,12 @@ distributed run) unless OMP_NUM_THREADS says otherwise, and decides before Paddl
 import subprocess
 import sys
 
+import pytest
+
 from ppocr.utils.cpu import available_cores, processes_on_this_machine, use_all_cores
 from tests.helpers.e2e import REPO
+
+pytestmark = [pytest.mark.subprocess_tools]
 
 
 def test_every_core_unless_the_user_says_otherwise():

@@ -5,8 +5,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ppocr.utils.paddle_banner import LineFilter
 from tests.helpers.e2e import REPO
+
+pytestmark = [pytest.mark.subprocess_tools]
 
 BANNER_LINES = ("WARNING: OMP_NUM_THREADS set to 2, not 1. The computation speed will not be optimized if you use "
                 "data parallel.\nPLEASE USE OMP_NUM_THREADS WISELY.\n")

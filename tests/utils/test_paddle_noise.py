@@ -13,6 +13,8 @@ from tests.helpers.e2e import REPO, run_tool
 from tests.helpers.serving import free_port, stop_server, wait_until_healthy
 from tests.helpers.tiny import CONFIG, make_data, tiny_opts
 
+pytestmark = [pytest.mark.subprocess_tools]
+
 LOG_LINE = re.compile(r"\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] [\w.]+ (INFO|WARNING|ERROR): ")
 NOISE = (*WARNINGS, *LOG_NOISE, *NATIVE_NOISE, "warnings.warn(")
 
