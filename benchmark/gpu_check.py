@@ -24,7 +24,7 @@ MobileNetV3 STAR-Net for an epoch of a small LMDB; where Paddle (NCCL) refuses t
 device, the row is a SKIP with its message.
 
 ``--dry-run`` runs the same code paths on a CPU machine, with tiny sizes (3 steps at batch 2,
-about a minute and a half on 2 cores): training with ``use_amp`` set (each AMP run must give the one-line
+about 90 s of processor time, two minutes on 2 shared cores): training with ``use_amp`` set (each AMP run must give the one-line
 notice that it trains in float32 there), export, predict_rec with the GPU flags (each must warn
 once and predict on the CPU), onnxruntime with ``--use_gpu True`` on its CPU provider, and the
 two-process launch over gloo.
