@@ -16,9 +16,12 @@ import paddle
 
 from ppocr.errors import UserError
 from ppocr.optimizer import optimizers, schedules  # noqa: F401  (register the components)
-from ppocr.registry import LR_SCHEDULES, OPTIMIZERS, REGULARIZERS
+from ppocr.optimizer.optimizers import NO_EFFECT
+from ppocr.registry import LR_SCHEDULES, OPTIMIZERS, REGULARIZERS, check_options
 
 logger = logging.getLogger("ppocr")
+SECTION_KEYS = ("lr", "weight_decay", "regularizer", "clip_norm", "clip_norm_global")  # read here for every optimizer
+BUILDER_ARGS = ("model", "learning_rate", "weight_decay", "grad_clip")
 
 
 def build_lr(lr_cfg, epochs, step_each_epoch):
@@ -59,6 +62,7 @@ def start_after(schedule, last_epoch):
 
 def build_optimizer(config, epochs, step_each_epoch, model):
     """``(optimizer, lr)`` where ``lr`` is the schedule (an LRScheduler) or a float."""
+    _check_names(config)
     config = copy.deepcopy(config)
     try:
         lr = build_lr(config.pop("lr", None), epochs, step_each_epoch)
@@ -79,3 +83,16 @@ def build_optimizer(config, epochs, step_each_epoch, model):
     except (TypeError, ValueError) as e:
         raise UserError(f"Optimizer: bad option ({e})") from None
     return optimizer, lr
+
+
+def _check_names(config):
+    """An unknown option of the section is a one-line error whose hint is an option that does
+    something: the section's own keys count, the ones accepted with no effect (``NO_EFFECT``) never
+    stand in for a typo of a real one."""
+    name = config.get("name") if isinstance(config, dict) else None
+    if name not in OPTIMIZERS:
+        return  # the registry's error names the optimizers
+    taken = OPTIMIZERS.options(name) - set(BUILDER_ARGS)
+    unknown = [key for key in config if key != "name" and key not in taken and key not in SECTION_KEYS]
+    if unknown:
+        check_options("optimizer", name, unknown, (taken - set(NO_EFFECT.get(name, ()))) | set(SECTION_KEYS))

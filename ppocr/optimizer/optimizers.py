@@ -16,6 +16,8 @@ import paddle
 from ppocr.registry import OPTIMIZERS, REGULARIZERS
 
 logger = logging.getLogger("ppocr")
+# the options each optimizer accepts only because the reference's configs carry them (no effect)
+NO_EFFECT = {"Adam": ("group_lr", "training_step"), "Adadelta": ("momentum", "weight_deacy")}
 
 
 @REGULARIZERS.register("L2")

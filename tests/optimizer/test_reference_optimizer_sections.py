@@ -68,7 +68,10 @@ def test_last_epoch_on_a_constant_rate_is_a_notice(caplog):
 
 
 @pytest.mark.parametrize("section, message", [
-    ({"name": "Adam", "group_lrr": True, "lr": {"learning_rate": 0.1}}, "optimizer Adam has no option 'group_lrr' \\(did you mean group_lr\\?\\)"),
+    # an option with no effect is never the hint for a typo, a real option is
+    ({"name": "Adam", "group_lrr": True, "lr": {"learning_rate": 0.1}}, "optimizer Adam has no option 'group_lrr'; its"),
+    ({"name": "Adadelta", "weight_decy": 0.1, "lr": {"learning_rate": 0.1}},
+     "optimizer Adadelta has no option 'weight_decy' \\(did you mean weight_decay\\?\\)"),
     ({"name": "Adam", "lr": {"name": "Cosine", "learning_rate": 0.1, "last_epoc": 3}},
      "lr schedule Cosine has no option 'last_epoc'"),
     ({"name": "Adam", "lr": {"name": "Cosine", "learning_rate": 0.1, "last_epoch": -2}},
