@@ -136,14 +136,15 @@ def predict_row(name, label, result, expected, dry_run):
     return row("predict_rec", name, label, "PASS", cell, notes=f"on {device}")
 
 
-def launch_row(code, workers, dry_run):
-    """The row of the two-process launch, from its exit code and its two workers' logs."""
+def launch_row(code, workers, dry_run, launcher=""):
+    """The row of the two-process launch, from its exit code, its two workers' logs and the
+    launcher's own output (where it stopped before starting them)."""
     run = "2 processes over gloo (CPU)" if dry_run else "2 processes on GPU 0"
     done = [LAUNCH_DONE.search(log) for log in workers]
     if code == 0 and all(done) and all(int(m.group(2)) > 0 for m in done):
         steps = ", ".join(f"rank {m.group(1)}: {m.group(2)} steps" for m in done)
         return row("launch", "rec_mv3_tps_bilstm_ctc", run, "PASS", steps)
-    lines = [line.strip() for log in workers for line in log.splitlines() if line.strip()]
+    lines = [line.strip() for log in [*workers, launcher] for line in log.splitlines() if line.strip()]
     refused = [line for line in lines if ONE_GPU_REFUSED.search(line)]
     if refused and not dry_run:
         return row("launch", "rec_mv3_tps_bilstm_ctc", run, "SKIP",

@@ -185,7 +185,8 @@ def launch(args, lmdb):
            "Global.eval_batch_step=[0,100000]", "Global.cpu_replicas=1", f"Train.dataset.data_dir={lmdb}",
            f"Eval.dataset.data_dir={lmdb}", f"Train.loader.batch_size_per_card={min(args.batch, 8)}",
            "Train.loader.num_workers=0", "Eval.loader.num_workers=0", "Eval.loader.batch_size_per_card=8"]
-    with open(os.path.join(args.work, "launch.log"), "w") as log:
+    launcher = os.path.join(args.work, "launch.log")
+    with open(launcher, "w") as log:
         try:
             code = subprocess.run(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, timeout=args.timeout,
                                   env=h.thread_env("default")).returncode
@@ -195,7 +196,7 @@ def launch(args, lmdb):
     for rank in (0, 1):
         path = os.path.join(logs, f"workerlog.{rank}")
         workers.append(open(path, errors="replace").read() if os.path.isfile(path) else "")
-    return launch_row(code, workers, args.dry_run)
+    return launch_row(code, workers, args.dry_run, open(launcher, errors="replace").read())
 
 
 def main(argv=None):

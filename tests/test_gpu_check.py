@@ -140,3 +140,5 @@ def test_the_launch_row():
     broken = rows.launch_row(1, ["RuntimeError: gloo connect failed", ""], dry_run=True)
     assert broken["status"] == "FAIL" and re.search("exit 1: RuntimeError: gloo", broken["notes"])
     assert rows.launch_row(None, ["", ""], dry_run=True)["notes"].startswith("timed out")
+    stopped = rows.launch_row(1, ["", ""], dry_run=False, launcher="Traceback ...\nValueError: substring not found")
+    assert stopped["status"] == "FAIL" and stopped["notes"] == "exit 1: ValueError: substring not found"
