@@ -17,10 +17,11 @@ RESULT = "BENCH_RESULT "
 
 
 def overrides(spec, save_dir):
-    """Section.key=value pairs both libraries' -o accept: the shared LMDB, batch, workers, CPU."""
+    """Section.key=value pairs both libraries' -o accept: the shared LMDB, batch, workers, the CPU
+    (the GPU with ``spec["use_gpu"]``)."""
     lmdb, batch, workers = spec["lmdb"], spec["batch"], spec["workers"]
     return [
-        "Global.use_gpu=False", f"Global.save_model_dir={save_dir}",
+        f"Global.use_gpu={bool(spec.get('use_gpu'))}", f"Global.save_model_dir={save_dir}",
         "Train.dataset.name=LMDBDataSet", f"Train.dataset.data_dir={lmdb}",
         f"Train.loader.batch_size_per_card={batch}", f"Train.loader.num_workers={workers}",
         "Eval.dataset.name=LMDBDataSet", f"Eval.dataset.data_dir={lmdb}", "Eval.loader.num_workers=0",
@@ -218,7 +219,10 @@ def flops_of(trainer):
 
 
 # ---- the reference (PaddleOCR): the body of tools/program.py train() for one batch ------------------
-def reference(spec, save_dir):
+def reference_parts(spec, save_dir, extra_opts=()):
+    """What the reference's tools/train.py builds before its loop, as it builds it: ``loader, model,
+    loss_class, optimizer, lr_scheduler, extra_input`` (its model takes the batch's targets), and the
+    merged config. ``extra_opts``: more ``Section.key=value`` pairs (e.g. its AMP keys)."""
     root = spec["root"]
     sys.path.insert(0, root)
     import paddle
@@ -235,13 +239,13 @@ def reference(spec, save_dir):
     from ppocr.utils.logging import get_logger
 
     opts = {}
-    for pair in overrides(spec, save_dir):  # as tools/program.py's ArgsParser parses -o
+    for pair in [*overrides(spec, save_dir), *extra_opts]:  # as tools/program.py's ArgsParser parses -o
         k, v = pair.split("=", 1)
         opts[k] = yaml.safe_load(v)
     config = merge_config(load_config(spec["config"]), opts)
     config = merge_config(config, {"profiler_options": None})
     logger = get_logger()
-    device = paddle.set_device("cpu")
+    device = paddle.set_device("gpu" if spec.get("use_gpu") else "cpu")
     config["Global"]["distributed"] = False
     set_seed(config["Global"].get("seed", 1024))
     loader = build_dataloader(config, "Train", device, logger, config["Global"].get("seed", 1024))
@@ -253,6 +257,11 @@ def reference(spec, save_dir):
                                               step_each_epoch=len(loader), model=model)
     load_model(config, model, optimizer, config["Architecture"]["model_type"])
     extra_input = config["Architecture"]["algorithm"] in ("SPIN",)  # program.py's extra_input_models, for these configs
+    return loader, model, loss_class, optimizer, lr_scheduler, extra_input, config
+
+
+def reference(spec, save_dir):
+    loader, model, loss_class, optimizer, lr_scheduler, extra_input, _ = reference_parts(spec, save_dir)
     model.train()
 
     def replica(batch):

@@ -31,6 +31,7 @@ KEYS = {
        for key, example in (("step_size", "200"), ("cycle", "10"))},
     "Optimizer.lr.milestones": Check(list_of(number(0)), "a list of numbers >= 0 (epochs)", "[12,15]"),
     "Optimizer.lr.warmup_steps": Check(integer(0), "an integer >= 0 (steps)", "5000"),
+    "Optimizer.lr.last_epoch": Check(integer(-1), "an integer >= -1 (the step before the first)", "-1"),
     "Optimizer.rho": Check(number(0, 1), "a number in [0, 1)", "0.95"),
     "Optimizer.epsilon": Check(number(0, low_open=True), "a positive number", "0.000001"),
     "Optimizer.momentum": Check(number(0, 1), "a number in [0, 1)", "0.9"),

@@ -18,6 +18,7 @@ logger = logging.getLogger("ppocr")
 # the spellings the reference's flags take (its str2bool reads true, yes, t, y, 1 as True); anything
 # else, which the reference would quietly read as False (Falsee), is refused rather than guessed
 TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
+AUTO = "auto"  # --use_gpu's default: the GPU when there is one (the reference's default is True)
 BOOLEAN_FLAGS = ("use_gpu", "use_xpu", "use_npu", "use_mlu", "use_gcu", "ir_optim", "use_tensorrt", "enable_mkldnn",
                  "use_space_char", "use_onnx", "benchmark", "warmup", "show_log", "rec_image_inverse",
                  "return_word_box")
@@ -52,7 +53,7 @@ def read_booleans(args):
     False is taken as the reference takes it, and said once so nobody wonders what it meant."""
     for name in BOOLEAN_FLAGS:
         text = getattr(args, name)
-        if isinstance(text, str):
+        if isinstance(text, str) and text != AUTO:
             value = str2bool(text)
             if text.strip().lower() not in ("true", "false"):
                 logger.info("--%s=%s read as %s", name, text, value)
@@ -66,6 +67,11 @@ def checked_bool(text):
     return str(text)
 
 
+def bool_or_auto(text):
+    """argparse type of ``--use_gpu``: ``auto``, or a boolean as ``checked_bool`` takes it."""
+    return AUTO if str(text).strip().lower() == AUTO else checked_bool(text)
+
+
 def image_shape(text):
     try:
         shape = [int(v) for v in str(text).replace(" ", "").split(",")]
@@ -77,7 +83,9 @@ def image_shape(text):
 
 
 def _engine_flags(p):
-    p.add_argument("--use_gpu", type=checked_bool, default=False)
+    p.add_argument("--use_gpu", type=bool_or_auto, default=AUTO,
+                   help="auto (default): the GPU when this PaddlePaddle has CUDA and sees one (onnxruntime: when it "
+                        "has the CUDA provider), else the CPU; True: the GPU, with one warning line where there is none")
     for device in ("xpu", "npu", "mlu", "gcu"):
         p.add_argument(f"--use_{device}", type=checked_bool, default=False, help=f"predict on an {device.upper()}")
     p.add_argument("--ir_optim", type=checked_bool, default=True, help="Paddle's graph optimisation passes")
@@ -111,7 +119,8 @@ def _run_flags(p):
 def build_parser():
     p = OneLineParser(description="Recognise word images with an exported model, or a PaddleOCR inference folder.")
     p.add_argument("--image_dir", required=True, help="an image file or a folder of images")
-    p.add_argument("--rec_model_dir", required=True, help="folder written by tools/export_model.py, or PaddleOCR's")
+    p.add_argument("--rec_model_dir", required=True, help="folder written by tools/export_model.py, or PaddleOCR's; "
+                                                           "with --use_onnx True also an .onnx file")
     p.add_argument("--rec_image_shape", type=image_shape, default=None,
                    help="C, H, W; checked against inference.yml (a PaddleOCR folder: '3, 48, 320')")
     p.add_argument("--rec_char_dict_path", default=None, help="checked against the charset in inference.yml "

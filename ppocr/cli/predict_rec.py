@@ -95,9 +95,6 @@ def build_recognizer(args):
         raise UserError(f"--gpu_id={args.gpu_id}: expected 0 or more (the GPU's number)")
     if args.max_image_pixels < 0:
         raise UserError(f"--max_image_pixels={args.max_image_pixels}: expected a number of pixels, or 0 for no limit")
-    if os.path.isfile(args.rec_model_dir):
-        raise UserError(f"--rec_model_dir={args.rec_model_dir!r} is a file: pass the folder that holds it "
-                        "and inference.yml (what tools/export_model.py wrote)")
     # Paddle inference stays the default: the seed documents' commands run it
     return TextRecognizer(
         args.rec_model_dir, backend="onnxruntime" if args.use_onnx else "paddle", batch_size=args.rec_batch_num,

@@ -61,10 +61,16 @@ class ModelInfo:
     reference: bool = False
     paddle_delete_passes: tuple = ()
     paddle_onednn: bool = None
+    onnx_file: str = None  # an .onnx file given in place of the folder
 
     @property
     def path(self):
         return os.path.join(self.model_dir, INFO_FILE)
+
+    @property
+    def onnx(self):
+        """The ONNX graph onnxruntime runs: the file given, else the folder's inference.onnx."""
+        return self.onnx_file or onnx_path(self.model_dir)
 
 
 def write_model_info(save_dir, algorithm, image_shape, transform_ops, postprocess, charset):
@@ -103,17 +109,21 @@ def _format_version(info, path):
     return version
 
 
-def read_model_info(model_dir, reference_flags=None):
+def read_model_info(model_dir, reference_flags=None, onnx_only=False):
     """``model_dir/inference.yml`` as a checked ``ModelInfo``; anything else is a one-line UserError
     naming the file, what is missing and the command that writes a good folder. A PaddleOCR
-    folder is described from ``reference_flags`` (a ``ReferenceFlags``; None: the reference's defaults)."""
-    model_dir = os.fspath(model_dir)
+    folder is described from ``reference_flags`` (a ``ReferenceFlags``; None: the reference's defaults).
+    ``model_dir`` may be an ``.onnx`` file: its folder's ``inference.yml`` describes it, or, without
+    one, ``reference_flags`` do (``onnx_only``: the folder needs no Paddle graph)."""
+    model_dir, onnx_file = _folder_of(os.fspath(model_dir))
+    if onnx_file is not None:
+        return dataclasses.replace(read_model_info(model_dir, reference_flags, onnx_only=True), onnx_file=onnx_file)
     if not os.path.isdir(model_dir):
         raise UserError(f"model folder {model_dir!r} does not exist: pass the folder tools/export_model.py wrote "
                         "(Global.save_inference_dir)")
     path = os.path.join(model_dir, INFO_FILE)
     if not os.path.isfile(path):
-        if _graph_files(model_dir) is not None:
+        if onnx_only or _graph_files(model_dir) is not None:
             return _reference_info(model_dir, reference_flags, None)
         raise UserError(f"{path!r} is missing: export the model with tools/export_model.py into that folder "
                         f"({EXPORT_COMMAND}); a PaddleOCR inference folder holds {' or '.join(PADDLE_GRAPH_FILES)} "
@@ -123,7 +133,7 @@ def read_model_info(model_dir, reference_flags=None):
             info = yaml.safe_load(f.read().decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise _not_ours(path, f"is not readable YAML ({' '.join(str(e).split())})") from None
-    if is_reference_info(info) and _graph_files(model_dir) is not None:
+    if is_reference_info(info) and (onnx_only or _graph_files(model_dir) is not None):
         return _reference_info(model_dir, reference_flags, info)
     if not isinstance(info, dict):
         raise _not_ours(path, "is not a mapping with Global, PreProcess and PostProcess sections")
@@ -145,6 +155,17 @@ def read_model_info(model_dir, reference_flags=None):
     return ModelInfo(model_dir=model_dir, format_version=version,
                      algorithm=algorithm if isinstance(algorithm, str) else None, image_shape=list(shape), transform_ops=ops,
                      postprocess={k: v for k, v in post.items() if k != "charset"}, charset=charset)
+
+
+def _folder_of(model_dir):
+    """(folder, None) for a folder, (its folder, the file) for an .onnx file; any other file is a
+    one-line UserError."""
+    if not os.path.isfile(model_dir):
+        return model_dir, None
+    if not model_dir.lower().endswith(".onnx"):
+        raise UserError(f"{model_dir!r} is a file: pass the folder that holds it and inference.yml (what "
+                        "tools/export_model.py wrote), or an .onnx file (predict_rec: with --use_onnx True)")
+    return os.path.dirname(model_dir) or ".", model_dir
 
 
 def _reference_info(model_dir, flags, reference_info):

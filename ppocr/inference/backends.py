@@ -66,7 +66,7 @@ class OnnxRuntimeBackend:
     def __init__(self, info, engine):
         import onnxruntime as ort
 
-        path = onnx_path(info.model_dir)
+        path = info.onnx
         if not os.path.isfile(path):
             raise UserError(f"{path!r} is missing: export with tools/export_model.py ... --onnx, "
                             "or use the paddle backend")
@@ -112,6 +112,21 @@ class DygraphBackend:
 BACKENDS = {backend.name: backend for backend in (PaddleBackend, OnnxRuntimeBackend)}
 
 
+def gpu_choice(use_gpu, backend_name):
+    """``use_gpu`` as a boolean for the backend ``backend_name``: ``"auto"`` (or None) is True when
+    that backend can reach a GPU here (Paddle: built with CUDA and seeing a device; onnxruntime: its
+    CUDA provider present), else False, silently; anything else is its truth value."""
+    if use_gpu is None or (isinstance(use_gpu, str) and use_gpu.strip().lower() == "auto"):
+        if backend_name == OnnxRuntimeBackend.name:
+            import onnxruntime as ort
+
+            return "CUDAExecutionProvider" in ort.get_available_providers()
+        import paddle
+
+        return bool(paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0)
+    return bool(use_gpu)
+
+
 def installed(package):
     """Whether the top-level ``package`` is imported, or can be: found on ``sys.path`` without
     importing it. Only the path finders are asked: a probe must not set off the import hooks meant
@@ -126,9 +141,17 @@ def onnxruntime_installed():
     return installed("onnxruntime")
 
 
-def choose_backend(model_dir, backend=None):
+def choose_backend(model_dir, backend=None, onnx_file=None):
     """The backend name for ``model_dir``: ``backend`` if given (checked), else onnxruntime when the
-    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle."""
+    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle. ``onnx_file``: the
+    ONNX graph given in place of the folder, which only onnxruntime runs."""
+    if onnx_file is not None:
+        if backend not in (None, OnnxRuntimeBackend.name):
+            raise UserError(f"{onnx_file!r} is an ONNX graph, which runs on onnxruntime: pass backend='onnxruntime' "
+                            "(predict_rec: --use_onnx True), or the folder for Paddle inference")
+        if not onnxruntime_installed():
+            raise UserError(f"{onnx_file!r} runs on onnxruntime, which is not installed: {ONNX_INSTALL}")
+        return OnnxRuntimeBackend.name
     with_onnx = has_onnx(model_dir)
     if backend is None:
         backend = "onnxruntime" if with_onnx and onnxruntime_installed() else "paddle"

@@ -1,6 +1,7 @@
 """Deployment-side recognition on an exported model folder (or one of PaddleOCR's): the Python API
 (``from ppocr import TextRecognizer``) that ``tools/infer/predict_rec.py`` and ``tools/serve.py``
 are built on. With the onnxruntime backend nothing here imports Paddle."""
+import dataclasses
 import functools
 import signal
 import sys
@@ -11,7 +12,7 @@ from ppocr.data.preprocess import Preprocessor
 from ppocr.errors import UserError
 from ppocr.export.model_folder import EXPORT_COMMAND, read_model_info
 from ppocr.export.reference_folder import ReferenceFlags, check_flags
-from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend
+from ppocr.inference.backends import BACKENDS, PaddleBackend, choose_backend, gpu_choice
 from ppocr.inference.engine import EngineOptions
 from ppocr.inference.image_input import MAX_IMAGE_PIXELS
 from ppocr.inference.pipeline import Pipeline, pixel_limit, positive_int
@@ -67,9 +68,14 @@ class TextRecognizer(Pipeline):
     ``ppocr.Skipped`` (a dict ``{"skipped": reason}``) instead, and the others are still read; an
     input of another kind raises ``UserError``.
 
-    ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``: ``tools/export_model.py ... --onnx``;
-    Paddle is then not imported), ``"paddle"`` (Paddle inference), or None: onnxruntime when the
-    folder holds ``inference.onnx`` and onnxruntime is installed, else paddle. Images are run
+    ``model_dir`` may also be an ``.onnx`` file (the reference's predict_rec takes one): its folder's
+    ``inference.yml`` describes it, or, without one, the ``rec_*`` arguments do as for a PaddleOCR
+    folder; it runs on onnxruntime. ``backend``: ``"onnxruntime"`` (needs ``inference.onnx``:
+    ``tools/export_model.py ... --onnx``; Paddle is then not imported), ``"paddle"`` (Paddle
+    inference), or None: onnxruntime when the folder holds ``inference.onnx`` and onnxruntime is
+    installed, else paddle. ``use_gpu``: ``"auto"`` (the default) takes the GPU when the backend
+    reaches one (Paddle built with CUDA and seeing a device; onnxruntime with its CUDA provider),
+    else the CPU without a word; True asks for the GPU (one warning line where there is none). Images are run
     ``batch_size`` at a time. The keyword-only arguments are predict_rec's flags of the same names
     (doc/tools/predict_rec.md): the engine's (``ppocr.inference.engine.EngineOptions``) and the
     description of a PaddleOCR folder (``rec_algorithm``, ``rec_image_shape``, ...; for an
@@ -90,15 +96,15 @@ class TextRecognizer(Pipeline):
             print(text, round(score, 3))
     """
 
-    def __init__(self, model_dir, backend=None, batch_size=6, use_gpu=False, enable_mkldnn=None, cpu_threads=None,
+    def __init__(self, model_dir, backend=None, batch_size=6, use_gpu="auto", enable_mkldnn=None, cpu_threads=None,
                  max_image_pixels=MAX_IMAGE_PIXELS, *, gpu_id=None, gpu_mem=None, use_tensorrt=False, precision="fp32",
                  min_subgraph_size=None, max_batch_size=None, ir_optim=True, use_xpu=False, use_npu=False,
                  use_mlu=False, use_gcu=False, onnx_providers=None, rec_algorithm=None, rec_image_shape=None,
                  rec_char_dict_path=None, use_space_char=None, max_text_length=None):
         positive_int(batch_size, "batch_size")  # both before the model loads
         pixel_limit(max_image_pixels)
-        self.engine = EngineOptions(
-            use_gpu=bool(use_gpu), gpu_id=gpu_id, gpu_mem=gpu_mem, use_tensorrt=bool(use_tensorrt), precision=precision,
+        engine = EngineOptions(
+            use_gpu=False, gpu_id=gpu_id, gpu_mem=gpu_mem, use_tensorrt=bool(use_tensorrt), precision=precision,
             min_subgraph_size=min_subgraph_size, max_batch_size=max_batch_size, use_xpu=bool(use_xpu),
             use_npu=bool(use_npu), use_mlu=bool(use_mlu), use_gcu=bool(use_gcu), enable_mkldnn=enable_mkldnn,
             cpu_threads=cpu_threads, ir_optim=bool(ir_optim), onnx_providers=tuple(onnx_providers or ()) or None)
@@ -111,7 +117,9 @@ class TextRecognizer(Pipeline):
         self.model_dir = self.info.model_dir
         self.charset, postprocess = _decoder(self.info)
         preprocess = _preprocessor(self.info)
-        self.backend_name = choose_backend(self.model_dir, backend)
+        self.backend_name = choose_backend(self.model_dir, backend, onnx_file=self.info.onnx_file)
+        # "auto": the GPU when this backend reaches one, silently; an explicit True warns where there is none
+        self.engine = dataclasses.replace(engine, use_gpu=gpu_choice(use_gpu, self.backend_name))
         if self.backend_name == PaddleBackend.name or sys.modules.get("paddle") is not None:
             disable_paddle_signal_handler()
         backend = BACKENDS[self.backend_name](self.info, self.engine)

@@ -61,9 +61,11 @@ def apply_schedule(lr, global_step, changed):
 
     ``lr`` is the schedule the optimizer was built with from the current config (a float for a
     constant rate, which ``.pdopt`` does not hold: the config's value is then already in use).
+    A schedule that starts after ``Optimizer.lr.last_epoch`` is at ``global_step`` plus its ``first_step``.
     """
     if not isinstance(lr, paddle.optimizer.lr.LRScheduler):
         return
-    if changed or lr.last_epoch != global_step:
+    position = global_step + getattr(lr, "first_step", 0)
+    if changed or lr.last_epoch != position:
         # the closed form at the step, for Cosine inside or outside a warm-up alike
-        lr.step(global_step)
+        lr.step(position)

@@ -1,6 +1,8 @@
 """The reference's RMSProp and Adadelta (ppocr/optimizer/optimizers.py): three updates of a weight
 vector equal the update rules of their docstrings computed here, with the reference's defaults
 and with every option set."""
+import logging
+
 import numpy as np
 import paddle
 import pytest
@@ -93,5 +95,20 @@ def test_the_rate_of_the_schedule_drives_the_update():
 
 
 def test_an_option_of_another_optimizer_is_a_one_line_error():
-    with pytest.raises(UserError, match="optimizer Adadelta has no option 'momentum'"):
-        _train({"name": "Adadelta", "momentum": 0.9, "lr": {"learning_rate": 1.0}}, steps=0)
+    with pytest.raises(UserError, match="optimizer Adadelta has no option 'beta1'"):
+        _train({"name": "Adadelta", "beta1": 0.9, "lr": {"learning_rate": 1.0}}, steps=0)
+
+
+def test_the_reference_configs_adadelta_momentum_is_accepted_with_a_notice_and_changes_nothing(caplog):
+    """rec_resnet_stn_bilstm_att.yml gives its Adadelta ``momentum`` and ``weight_deacy``, which the
+    reference's Adadelta swallows: the same updates as without them, one notice line each."""
+    with caplog.at_level(logging.INFO, logger="ppocr"):
+        got = _train({"name": "Adadelta", "momentum": 0.9, "weight_deacy": 0.0, "lr": {"learning_rate": 1.0}})
+    np.testing.assert_allclose(got, _adadelta(1.0, rho=0.95, epsilon=1e-8), rtol=2e-6)
+    notices = [m for m in caplog.messages if "has no effect on Adadelta" in m]
+    assert [m.split(" has")[0] for m in notices] == ["Optimizer.momentum=0.9", "Optimizer.weight_deacy=0.0"]
+
+
+def test_a_typo_of_an_adadelta_option_is_still_refused():
+    with pytest.raises(UserError, match="optimizer Adadelta has no option 'rhoo' \\(did you mean rho\\?\\)"):
+        _train({"name": "Adadelta", "rhoo": 0.9, "lr": {"learning_rate": 1.0}}, steps=0)
