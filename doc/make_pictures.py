@@ -184,6 +184,61 @@ def rectify():
     print(os.path.join(IMGS, "rectify_starnet.png"))
 
 
+CURVED_WORDS = os.path.join(REPO, "doc", "imgs_words_curved")
+# the bundled curved crops: two of each shape, in the held-out typefaces (never trained on)
+CURVED_WORD_SHAPES = ("arc, strong bend", "arc, tilted box", "wave", "view, both")
+
+
+def curved_words():
+    """Write doc/imgs_words_curved/: eight generated words bent along arcs and waves or seen at a
+    strong angle, in the held-out typeface families, and their labels (doc/imgs_words_curved.txt,
+    as doc/imgs_words_en.txt)."""
+    import shutil
+    from dataclasses import replace
+
+    from ppocr.synth import DEFAULT_SETTINGS, generate
+
+    from ppocr.synth.generator import WORDS_FILE
+
+    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
+    backgrounds = [f for f in RECIPE_BACKGROUNDS if os.path.isdir(f)] or None
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        long_words = os.path.join(tmp, "long_words.txt")  # a bend shows on a long word
+        with open(WORDS_FILE, encoding="utf-8") as f, open(long_words, "w", encoding="utf-8") as out:
+            out.writelines(w for w in f if 7 <= len(w.strip()) <= 11 and w.strip().isalpha())
+        for k, shape in enumerate(CURVED_WORD_SHAPES):
+            folder = os.path.join(tmp, str(k))
+            generate(2, seed=60 + k, out_dir=folder, fonts=fonts, split="heldout", backgrounds=backgrounds,
+                     case="lower", words_file=long_words,
+                     settings=replace(DEFAULT_SETTINGS, kind_weights=(("word", 1.0),), **CURVED[shape]))
+            with open(os.path.join(folder, "labels.txt"), encoding="utf-8") as f:
+                for i, line in enumerate(f):
+                    source, label = line.rstrip("\n").split("\t")
+                    name = f"curved_{2 * k + i + 1}.png"
+                    os.makedirs(CURVED_WORDS, exist_ok=True)
+                    shutil.copyfile(os.path.join(folder, source), os.path.join(CURVED_WORDS, name))
+                    lines.append(f"imgs_words_curved/{name}\t{label}\n")
+    with open(CURVED_WORDS + ".txt", "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    print(CURVED_WORDS)
+
+
+def rectify_curved(weights=None, name="rectify_curved.png"):
+    """The rectification of the bundled curved words by the shipped model (or ``weights``)."""
+    from ppocr.config import merge_config
+    from ppocr.inference.pipeline import dygraph_pipeline
+    from ppocr.inference.rectification import visualize_rectification
+    from ppocr.trained_model.from_config import TrainedModel
+
+    weights = weights or os.path.join(SHIPPED, "best_accuracy")
+    config = merge_config(CONFIG, [f"Global.pretrained_model={weights}"])
+    images = sorted(os.path.join(CURVED_WORDS, n) for n in os.listdir(CURVED_WORDS) if n.endswith(".png"))
+    visualize_rectification(dygraph_pipeline(TrainedModel.from_config(config)), images,
+                            os.path.join(IMGS, name), scale=2)
+    print(os.path.join(IMGS, name))
+
+
 def _readings_sheet(name, readings, title):
     rows = [[_tile(cv2.imread(path)), _text(label, width=130), _text(text, width=130), _text(f"{score:.3f}", width=80)]
             for (path, label), (text, score) in zip(_samples(), readings)]
@@ -295,14 +350,22 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, readings,
-                                     ctc_probs, eval_failures, serving_page)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, rectify_curved,
+                                     readings, ctc_probs, eval_failures, serving_page)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=sorted(PICTURES), action="append", help="redraw only these")
     parser.add_argument("--train_log", help="also draw train_curves.png from this train_log.jsonl")
+    parser.add_argument("--curved_words", action="store_true",
+                        help="also render doc/imgs_words_curved/ again (the bundled curved words)")
+    parser.add_argument("--previous_weights", help="also draw rectify_curved_previous.png with these weights "
+                        "(a release before the shipped one)")
     args = parser.parse_args()
+    if args.curved_words:
+        curved_words()
+    if args.previous_weights:
+        rectify_curved(args.previous_weights, "rectify_curved_previous.png")
     for name in args.only or PICTURES:
         PICTURES[name]()
     if args.train_log:
