@@ -46,8 +46,13 @@ def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
     for backend in runtimes:
         probs = backend.run(batch)
         assert probs.shape == dygraph_probs.shape and probs.dtype == np.float32
-        # the exported graph folds batch norms: the same numbers up to float32 rounding
-        assert np.abs(probs - dygraph_probs).max() < 1e-3, backend.name
+        # the exported graph folds batch norms: the same numbers up to float32 rounding, which moves
+        # the logits by a few 1e-3 (the log-probabilities below bound that at every position); a
+        # probability moves most where a frame hesitates between two characters (1.3e-3 at p = 0.67
+        # for the shipped weights), and a wrong export moves them by tenths
+        confident = dygraph_probs > 1e-6
+        assert np.abs(np.log(probs[confident]) - np.log(dygraph_probs[confident])).max() < 1e-2, backend.name
+        assert np.abs(probs - dygraph_probs).max() < 2e-3, backend.name
         assert (probs.argmax(-1) == dygraph_probs.argmax(-1)).mean() > 0.99
 
 
