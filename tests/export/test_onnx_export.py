@@ -165,6 +165,7 @@ def io_of(values):
     return value.name, ", ".join(dims)
 
 
+@pytest.mark.onnx_export
 def test_the_docs_table_gives_each_models_onnx_input_and_output(exported):
     """doc/tools/export_model.md's table of names and shapes is what the export writes (SPIN: one channel)."""
     stem, model_dir, _compared, _dygraph = exported
