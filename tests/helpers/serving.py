@@ -1,11 +1,14 @@
 """Helpers for the tests that run ``tools/serve.py`` as a subprocess: a free port, waiting
 until the server answers (or failing with the end of its log if it exited), and stopping it."""
+import contextlib
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 from ppocr.serving.service_client import ServiceClient
+from tests.helpers.e2e import REPO
 
 
 def free_port():
@@ -39,3 +42,19 @@ def stop_server(proc, seconds=30):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@contextlib.contextmanager
+def served(model_dir, log, *options):
+    """``tools/serve.py --rec_model_dir=model_dir`` on a free port with one compute thread, its
+    output in the file ``log``: yields the port once the server answers, stops it afterwards."""
+    port = free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "tools/serve.py", f"--rec_model_dir={model_dir}", f"--port={port}",
+                                 "--cpu_threads=1", *options], cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+    try:
+        wait_until_healthy(proc, port, log)
+        yield port
+    finally:
+        stop_server(proc)

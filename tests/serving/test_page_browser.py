@@ -5,15 +5,13 @@ reading and score, the rectified picture) is read back from the page and checked
 pipeline's own readings (``TextRecognizer`` on the same folder). The page fetches nothing from
 elsewhere (no CDN): every resource it loads comes from the service."""
 import base64
-import subprocess
-import sys
 
 import pytest
 
 from ppocr.inference.predictor import TextRecognizer
 from tests.helpers.browser import chromium, missing
 from tests.helpers.e2e import REPO
-from tests.helpers.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.serving import served
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(missing() is not None, reason=f"no headless browser: {missing()}")]
@@ -28,21 +26,12 @@ def page(tmp_path_factory):
     """(browser at the page, the server's address)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    port = free_port()
-    log = tmp_path_factory.mktemp("page") / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "tools/serve.py", f"--rec_model_dir={SHIPPED}", f"--port={port}",
-                                 "--cpu_threads=1"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-    try:
-        wait_until_healthy(proc, port, log)
+    with served(SHIPPED, tmp_path_factory.mktemp("page") / "serve.log") as port:
         address = f"http://127.0.0.1:{port}"
         with chromium() as browser:
             browser.get(address + "/")
             WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return document.body.dataset.model"))
             yield browser, address
-    finally:
-        stop_server(proc)
 
 
 def results(browser, count):

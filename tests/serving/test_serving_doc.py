@@ -7,14 +7,12 @@ that ``/docs`` needs the internet and where the schema is offline, as the server
 does."""
 import json
 import shlex
-import subprocess
-import sys
 
 import pytest
 
 from ppocr.serving.service_client import ServiceClient, encode_multipart
 from tests.helpers.doc_blocks import REPO, code_blocks, run_python, shown
-from tests.helpers.serving import free_port, stop_server, wait_until_healthy
+from tests.helpers.serving import served
 
 DOC = REPO / "doc" / "serving.md"
 SHIPPED = "pretrained/rec_mv3_tps_bilstm_ctc_synth/inference"
@@ -65,17 +63,9 @@ def send_curl(command, port):
 @pytest.fixture(scope="module")
 def shipped_server(tmp_path_factory):
     """tools/serve.py on the shipped model, as the doc starts it (on a free port)."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serving_doc") / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "tools/serve.py", f"--rec_model_dir={SHIPPED}", f"--port={port}",
-                                 "--cpu_threads=1"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-    try:
-        wait_until_healthy(proc, port, log)
+    with served(SHIPPED, log) as port:
         yield port, log
-    finally:
-        stop_server(proc)
 
 
 @pytest.mark.subprocess_tools
