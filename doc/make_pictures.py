@@ -54,6 +54,11 @@ def _samples():
 RECIPE_FONTS = ["/usr/share/fonts", "/usr/share/texmf/fonts/opentype"]
 RECIPE_BACKGROUNDS = ["/usr/share/backgrounds", "/usr/share/wallpapers", "/usr/share/gimp/2.0/patterns",
                       "/usr/share/mypaint/backgrounds"]
+
+
+def _installed(folders):
+    """The ``folders`` that exist here, or None (the generator's defaults) when none does."""
+    return [f for f in folders if os.path.isdir(f)] or None
 # one row per effect: the settings that make every sample of the row show it
 EFFECTS = {
     "photograph": dict(background_weights=(("photo", 1.0),), p_busy=1.0),
@@ -90,7 +95,7 @@ def synth_samples():
     from ppocr.synth import generate
     from ppocr.synth.generator import generate_per_case
 
-    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
+    fonts = _installed(RECIPE_FONTS)
     with tempfile.TemporaryDirectory() as tmp:
         generate(24, seed=11, out_dir=os.path.join(tmp, "train"), fonts=fonts, split="train")
         generate_per_case(4, seed=12, out_dir=os.path.join(tmp, "val"), fonts=fonts, split="heldout")
@@ -123,8 +128,8 @@ def _effect_rows(effects, seed, label_width=130, height=40, width=230):
 
     from ppocr.synth import DEFAULT_SETTINGS, generate
 
-    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
-    backgrounds = [f for f in RECIPE_BACKGROUNDS if os.path.isdir(f)] or None
+    fonts = _installed(RECIPE_FONTS)
+    backgrounds = _installed(RECIPE_BACKGROUNDS)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (name, changes) in enumerate(effects.items()):
@@ -172,17 +177,22 @@ def lmdb_inputs():
     _save("lmdb_inputs.png", compose_grid(rows, ["model input (3x32x100, right-padded)", "label"]))
 
 
-def rectify():
+def _draw_rectification(images, name, weights=None):
+    """The rectification grid of ``images`` by the shipped model (or ``weights``), as doc/imgs/``name``."""
     from ppocr.config import merge_config
     from ppocr.inference.pipeline import dygraph_pipeline
     from ppocr.inference.rectification import visualize_rectification
     from ppocr.trained_model.from_config import TrainedModel
 
-    config = merge_config(CONFIG, [f"Global.pretrained_model={os.path.join(SHIPPED, 'best_accuracy')}"])
-    visualize_rectification(dygraph_pipeline(TrainedModel.from_config(config)), [p for p, _ in _samples()][:6],
-                            os.path.join(IMGS, "rectify_starnet.png"), scale=2)
-    print(os.path.join(IMGS, "rectify_starnet.png"))
+    weights = weights or os.path.join(SHIPPED, "best_accuracy")
+    config = merge_config(CONFIG, [f"Global.pretrained_model={weights}"])
+    visualize_rectification(dygraph_pipeline(TrainedModel.from_config(config)), images, os.path.join(IMGS, name),
+                            scale=2)
+    print(os.path.join(IMGS, name))
 
+
+def rectify():
+    _draw_rectification([p for p, _ in _samples()][:6], "rectify_starnet.png")
 
 CURVED_WORDS = os.path.join(REPO, "doc", "imgs_words_curved")
 # the bundled curved crops: two of each shape, in the held-out typefaces (never trained on)
@@ -197,11 +207,10 @@ def curved_words():
     from dataclasses import replace
 
     from ppocr.synth import DEFAULT_SETTINGS, generate
-
     from ppocr.synth.generator import WORDS_FILE
 
-    fonts = [f for f in RECIPE_FONTS if os.path.isdir(f)] or None
-    backgrounds = [f for f in RECIPE_BACKGROUNDS if os.path.isdir(f)] or None
+    fonts = _installed(RECIPE_FONTS)
+    backgrounds = _installed(RECIPE_BACKGROUNDS)
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         long_words = os.path.join(tmp, "long_words.txt")  # a bend shows on a long word
@@ -226,18 +235,8 @@ def curved_words():
 
 def rectify_curved(weights=None, name="rectify_curved.png"):
     """The rectification of the bundled curved words by the shipped model (or ``weights``)."""
-    from ppocr.config import merge_config
-    from ppocr.inference.pipeline import dygraph_pipeline
-    from ppocr.inference.rectification import visualize_rectification
-    from ppocr.trained_model.from_config import TrainedModel
-
-    weights = weights or os.path.join(SHIPPED, "best_accuracy")
-    config = merge_config(CONFIG, [f"Global.pretrained_model={weights}"])
-    images = sorted(os.path.join(CURVED_WORDS, n) for n in os.listdir(CURVED_WORDS) if n.endswith(".png"))
-    visualize_rectification(dygraph_pipeline(TrainedModel.from_config(config)), images,
-                            os.path.join(IMGS, name), scale=2)
-    print(os.path.join(IMGS, name))
-
+    _draw_rectification(sorted(os.path.join(CURVED_WORDS, n) for n in os.listdir(CURVED_WORDS) if n.endswith(".png")),
+                        name, weights)
 
 def _readings_sheet(name, readings, title):
     rows = [[_tile(cv2.imread(path)), _text(label, width=130), _text(text, width=130), _text(f"{score:.3f}", width=80)]
