@@ -8,7 +8,7 @@ import shlex
 import pytest
 
 from tests.helpers.doc_blocks import (REPO, TIMESTAMP, clone_view, code_blocks, console_examples, doc_pages, python_examples,
-                              read_page, run_command, run_python, same_output, write_input_files)
+                              read_page, run_command, run_python, same_output, terminal_text, write_input_files)
 
 NOT_FOR_USERS = {
     "a path of the machine the page was written on": re.compile(r"(?<![\w.~$-])/(?:work|root|home|Users|tmp)/"),
@@ -40,6 +40,15 @@ def test_the_check_sees_each_kind_and_spares_a_users_paths():
     assert caught == set(NOT_FOR_USERS)
     assert hits("--seed 12; ~/.cache/paddle_extensions; --fonts /usr/share/fonts; $HOME/.cache; a staged file\n"
                 "https://github.com/PaddlePaddle/PaddleOCR/issues/16384") == []
+
+
+def test_a_progress_bar_leaves_no_line_whatever_its_padding():
+    """A bar redrawn over a longer one ends in spaces (a rate shown with fewer digits): the page's
+    output must not depend on how fast the machine drew it."""
+    for padding in ("", " ", "   "):
+        raw = ("line 4 skipped\n\rlmdb:  40%|####      | 2/5 [00:01<00:02, 1.23line/s]"
+               f"\rlmdb: 100%|##########| 5/5 [00:01<00:00, 3.1line/s]{padding}\nwrote 2 samples\n")
+        assert terminal_text(raw) == "line 4 skipped\nwrote 2 samples\n"
 
 
 def test_readme_and_doc_are_written_for_users():

@@ -37,7 +37,8 @@ REPO = Path(__file__).resolve().parents[2]
 TIMESTAMP = re.compile(r"\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\]")
 # a tqdm bar as drawn (a carriage return, the bar, its [elapsed<remaining, rate] part), and its line end when
 # it is left on screen
-PROGRESS_BAR = re.compile(r"\r[^\r\n]*?\[\d+:\d\d[^\]\r\n]*\]\n?")
+# a bar drawn over a longer one is padded with spaces to cover it (how long depends on the rate shown)
+PROGRESS_BAR = re.compile(r"\r[^\r\n]*?\[\d+:\d\d[^\]\r\n]*\] *\n?")
 # what a view of the repository leaves out: what the examples write, and what they must not read. The
 # package is still imported from the repository: Python puts a tool's folder on sys.path with its links
 # resolved, and the tools put that folder's parent first
