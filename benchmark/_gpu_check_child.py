@@ -152,7 +152,6 @@ def project_train(spec):
                         save_checkpoint(spec["save_prefix"], trainer.model, trainer.optimizer, {})
                         result["saved"] = spec["save_prefix"]
                 finally:
-                    trainer.train_step.close()
                     end_loader_workers()
                 return result
 

@@ -17,6 +17,13 @@ has its own gradients and batch norm statistics. This is synchronous data-parall
 (batch norm statistics per slice, as on several devices without synchronised batch norm), with one
 data loader and one checkpoint.
 
+The replica threads are daemon workers started once per process and kept until it exits; no thread
+ends during a run. Paddle's, MKL's and the two OpenMP runtimes' per-thread state is torn down when
+a thread ends, and one such end (the pool shut down after the last evaluation of a short run)
+aborted a test run with glibc's ``tcache_thread_shutdown(): unaligned tcache chunk detected``
+after every checkpoint had been written. A process that exits leaves its daemon threads without
+that teardown.
+
 The training step built on it is ``ReplicaStep`` (train_step.py). Example::
 
     replicas = CpuReplicas(model, 2)
@@ -24,14 +31,15 @@ The training step built on it is ``ReplicaStep`` (train_step.py). Example::
     replicas.reduce_gradients(slice_sizes(len(batch["image"]), replicas.count))
     optimizer.step(); optimizer.clear_grad(set_to_zero=False)
     replicas.sync()
-    replicas.close()   # the replica threads end (a later run starts them again)
 """
 import contextlib
 import copy
 import ctypes
 import ctypes.util
 import itertools
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 
 import numpy as np
 import paddle
@@ -58,6 +66,45 @@ def _set_threads(threads):
     """The calling thread's compute threads: Paddle's (MKL and OpenMP) and this project's kernels'."""
     paddle_private.set_kernel_threads(threads)
     set_native_threads(threads)
+
+
+class _Worker:
+    """A daemon thread with one-thread kernels that runs the calls given to it, one at a time, for
+    as long as the process lives."""
+
+    def __init__(self, index):
+        self._calls = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._serve, name=f"{THREAD_PREFIX}-{index}", daemon=True)
+        self.thread.start()
+
+    def submit(self, fn, *args):
+        future = Future()
+        self._calls.put((future, fn, args))
+        return future
+
+    def _serve(self):
+        _set_threads(1)
+        while True:
+            future, fn, args = self._calls.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as e:  # handed to the caller, which re-raises it
+                    future.set_exception(e)
+            del future, fn, args  # nothing of the last slice kept alive while waiting for the next
+
+
+_WORKERS = []  # this process's, in start order
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers(count):
+    """``count`` worker threads of this process, started on first need and shared by every
+    ``CpuReplicas``."""
+    with _WORKERS_LOCK:
+        while len(_WORKERS) < count:
+            _WORKERS.append(_Worker(len(_WORKERS)))
+        return _WORKERS[:count]
 
 
 def slice_bounds(n, parts):
@@ -105,7 +152,8 @@ def _weights(model, norms):
 
 class CpuReplicas:
     """``count`` copies of ``model`` (the first is ``model`` itself, the one the optimizer updates
-    and checkpoints save), each run on its own thread. Also usable as the model in evaluation:
+    and checkpoints save), each run on its own thread: the calling thread and ``count - 1`` of the
+    process's worker threads. Also usable as the model in evaluation:
     calling it on images splits them over the replicas."""
 
     def __init__(self, model, count, threads_after=None):
@@ -119,7 +167,6 @@ class CpuReplicas:
         # the threads this thread's kernels get back between steps (the process's budget)
         self._threads_after = int(threads_after or count)
         _one_malloc_arena()  # before the replica threads first allocate
-        self._pool = None  # started by the first run, ended by close()
         self.sync()
 
     @property
@@ -150,11 +197,9 @@ class CpuReplicas:
         """``fn(replica, slice)`` for each slice of ``batch`` on its own replica and thread; the
         results in slice order. Every thread has finished when this returns or raises."""
         slices = split_batch(batch, self.count)
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.count - 1, thread_name_prefix=THREAD_PREFIX,
-                                            initializer=_set_threads, initargs=(1,))
+        workers = _workers(self.count - 1)
         with self._one_thread_kernels():
-            futures = [self._pool.submit(fn, m, s) for m, s in zip(self.replicas[1:], slices[1:])]
+            futures = [w.submit(fn, m, s) for w, m, s in zip(workers, self.replicas[1:], slices[1:])]
             try:
                 first = fn(self.replicas[0], slices[0])
             finally:
@@ -211,9 +256,3 @@ class CpuReplicas:
                 for source, target in zip(self._norms[0], norms):
                     for a, b in zip(running_statistics(source), running_statistics(target)):
                         paddle.assign(a, output=b)
-
-    def close(self):
-        """End the replica threads (waiting for any slice still running); idempotent."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True)

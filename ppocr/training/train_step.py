@@ -1,4 +1,4 @@
-"""One training step, whatever runs it: ``step(batch) -> (loss, preds)`` and ``close()``.
+"""One training step, whatever runs it: ``step(batch) -> (loss, preds)``.
 
 ``build_train_step`` chooses one of three implementations, once, when the trainer is built:
 
@@ -12,18 +12,14 @@ the loss in float32, backward (from the scaled loss under mixed precision), the 
 (through the gradient scaler under mixed precision), the gradients freed and the learning-rate
 schedule advanced: written once here, for the three. ``net`` is the model the step trains (the
 model, or the replicas that split the images between them); ``eval_net`` is what evaluation calls
-on images (``net``, under ``autocast`` with mixed precision); ``close()`` ends any threads the step
-started.
+on images (``net``, under ``autocast`` with mixed precision).
 
 Example::
 
     from ppocr.training.train_step import build_train_step
     train_step = build_train_step(model, optimizer, lr, loss_fn)
-    try:
-        for batch in loader:
-            loss, preds = train_step.step(batch)
-    finally:
-        train_step.close()
+    for batch in loader:
+        loss, preds = train_step.step(batch)
 """
 import paddle
 
@@ -51,9 +47,6 @@ class TrainStep:
     def step(self, batch):
         """Train on ``batch``; returns its loss and the model's predictions."""
         raise NotImplementedError
-
-    def close(self):
-        """Release what the step holds besides the model (nothing here)."""
 
     def _forward_backward(self, net, batch, timed=True):
         """Loss and predictions of ``batch``, gradients accumulated; also the loss backward ran from."""
@@ -131,9 +124,6 @@ class ReplicaStep(TrainStep):
         self._next_step()
         self._phase_done("optimizer")
         return loss, preds
-
-    def close(self):
-        self.net.close()
 
 
 def build_train_step(model, optimizer, lr, loss_fn, world=1, replicas=1, amp=None, threads_after=None,

@@ -156,7 +156,6 @@ class Trainer:
                     raise
                 self._stop(e.args[0])
             finally:
-                self.train_step.close()
                 self.dashboards.close()
         if self.rank == 0:
             refresh_curves(self.save_dir)  # to the last step, not the last evaluation

@@ -1,5 +1,5 @@
-"""The training-step interface (ppocr/training/train_step.py): ``step(batch) -> (loss, preds)`` and
-``close()``, the same update whichever of the three implementations runs it, chosen once."""
+"""The training-step interface (ppocr/training/train_step.py): ``step(batch) -> (loss, preds)``,
+the same update whichever of the three implementations runs it, chosen once."""
 import threading
 
 import numpy as np
@@ -56,7 +56,6 @@ def test_every_step_takes_the_whole_batch_update(replicas):
     assert type(train_step) is (ts.ModelStep if replicas == 1 else ts.ReplicaStep)
     for _ in range(2):
         loss, preds = train_step.step(batch)
-    train_step.close()
     assert preds.shape == [6, 5] and np.isfinite(float(loss))
     for (name, got), want in zip(model.state_dict().items(), expected_model.state_dict().values()):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
@@ -73,7 +72,6 @@ def test_the_loss_and_predictions_are_the_whole_batch(replicas):
         loss = _loss(preds, {"target": batch["target"]})["loss"]
     train_step = ts.build_train_step(model, optimizer, lr, _loss, replicas=replicas)
     got_loss, got_preds = train_step.step(batch)
-    train_step.close()
     np.testing.assert_allclose(got_preds.numpy(), preds.numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(float(got_loss), float(loss), rtol=1e-5)
 
@@ -86,41 +84,45 @@ def test_phases_are_reported_in_order_once_a_step(replicas):
     train_step.on_phase = phases.append
     train_step.step(_batch())
     train_step.step(_batch(seed=1))
-    train_step.close()
     assert phases == ["forward", "backward", "optimizer"] * 2
 
 
-def test_close_ends_the_replica_threads_and_a_later_step_starts_them_again():
-    assert _replica_threads() == []
-    model, optimizer, lr = _parts()
-    train_step = ts.build_train_step(model, optimizer, lr, _loss, replicas=3)
-    assert _replica_threads() == [], "threads started before the first step"
-    train_step.step(_batch())
-    assert 1 <= len(_replica_threads()) <= 2  # a thread done with its slice may take the next one
-    train_step.close()
-    assert _replica_threads() == []
-    train_step.close()  # twice is harmless
-    train_step.step(_batch())
-    assert 1 <= len(_replica_threads()) <= 2
-    train_step.close()
-    assert _replica_threads() == []
+def test_the_replica_threads_live_for_the_process_and_serve_every_step():
+    """No thread ends during a run (replicas.py says why): every step of every replica step runs its
+    slices on the caller and the same daemon workers."""
+    callers = []
+
+    def loss_fn(preds, targets):
+        callers.append(threading.current_thread())
+        return _loss(preds, targets)
+
+    for _ in range(2):
+        model, optimizer, lr = _parts()
+        train_step = ts.build_train_step(model, optimizer, lr, loss_fn, replicas=3)
+        train_step.step(_batch())
+        train_step.step(_batch(seed=1))
+    assert len(callers) == 12
+    workers = set(callers) - {threading.current_thread()}
+    assert len(workers) == 2, "three replicas: the caller and two workers, the same two for every step"
+    assert all(t.name.startswith(THREAD_PREFIX) and t.daemon and t.is_alive() for t in workers)
+    assert set(_replica_threads()) >= {t.name for t in workers}
 
 
-def test_a_failing_slice_raises_and_close_still_ends_the_threads():
+def test_a_failing_slice_raises_and_the_workers_serve_the_next_step():
     model, optimizer, lr = _parts()
     calls = []
 
     def loss_fn(preds, targets):
         calls.append(threading.current_thread().name)
-        if calls[-1].startswith(THREAD_PREFIX):
+        if calls[-1].startswith(THREAD_PREFIX) and len(calls) <= 2:
             raise FloatingPointError("bad slice")
         return _loss(preds, targets)
 
     train_step = ts.build_train_step(model, optimizer, lr, loss_fn, replicas=2)
     with pytest.raises(FloatingPointError, match="bad slice"):
         train_step.step(_batch())
-    train_step.close()
-    assert len(calls) == 2 and _replica_threads() == []
+    loss, _ = train_step.step(_batch())
+    assert len(calls) == 4 and np.isfinite(float(loss))
 
 
 def test_evaluation_calls_the_net_on_images_alone():
@@ -132,7 +134,6 @@ def test_evaluation_calls_the_net_on_images_alone():
         train_step = ts.build_train_step(model, optimizer, lr, _loss, replicas=replicas)
         with paddle.no_grad():
             np.testing.assert_allclose(train_step.net(images).numpy(), expected, rtol=1e-5, atol=1e-6)
-        train_step.close()
 
 
 def test_one_implementation_is_chosen_for_the_processes_and_replicas(monkeypatch):
@@ -168,7 +169,5 @@ def test_the_amp_path_steps_like_float32_where_paddle_has_no_amp(replicas):
     for seed in range(2):
         plain.step(_batch(seed=seed))
         amp.step(_batch(seed=seed))
-    plain.close()
-    amp.close()
     for (name, got), want in zip(amp_model.state_dict().items(), model.state_dict().values()):
         np.testing.assert_array_equal(got.numpy(), want.numpy(), err_msg=name)

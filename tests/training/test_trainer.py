@@ -1,5 +1,6 @@
 """The trainer in-process (ppocr/training/trainer.py): its step is chosen once from the config, and
-the step's replica threads end however training ends (done, failed, stopped by a signal)."""
+its CPU replicas run on the process's worker threads, which no run ends or adds to however it ends
+(done, failed, stopped by a signal): the next run takes the same ones."""
 import json
 import signal
 import threading
@@ -10,10 +11,6 @@ from ppocr.errors import Interrupted
 from ppocr.training import train_step as ts
 from ppocr.training.replicas import THREAD_PREFIX
 from tests.helpers.tiny import CONFIG, make_data, tiny_opts
-
-
-def _replica_threads():
-    return [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +38,7 @@ def _watch(trainer, seen, on_step=None):
 
     def watched(batch):
         out = step(batch)
-        seen.append(len(_replica_threads()))
+        seen.append(len(_daemon_workers()))
         if on_step is not None:
             on_step(len(seen))
         return out
@@ -58,21 +55,35 @@ def test_the_step_is_chosen_once_from_the_config(build):
     assert replicas.train_step.optimizer is replicas.optimizer and replicas.train_step.lr is replicas.lr
 
 
-def test_training_runs_the_replica_threads_and_ends_them(build, tmp_path):
-    assert _replica_threads() == []
+def _daemon_workers():
+    workers = [t for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
+    assert all(t.daemon for t in workers), "a replica worker would keep the process from exiting"
+    return sorted(t.name for t in workers)
+
+
+def _trains_on_the_same_workers(build, workers):
+    trainer = build()
+    seen = []
+    _watch(trainer, seen)
+    assert trainer.train()["global_step"] == 2
+    assert seen == [len(workers)] * 2 and _daemon_workers() == workers
+
+
+def test_training_runs_the_replicas_on_the_process_workers(build, tmp_path):
     trainer = build()
     seen = []
     _watch(trainer, seen)
     states = trainer.train()
-    assert seen and all(n >= 1 for n in seen), "the replicas' threads never ran"
-    assert _replica_threads() == [], "training finished with the replica threads still running"
+    workers = _daemon_workers()
+    assert len(workers) >= 1 and seen == [len(workers)] * 2, "the replicas' threads never ran"
     assert states["global_step"] == 2 and states["best_model_dict"]["samples"] == 4
     records = [json.loads(line) for line in (tmp_path / "out" / "train_log.jsonl").read_text().splitlines()]
     assert [r["global_step"] for r in records if r["kind"] == "train"] == [1, 2]
     assert (tmp_path / "out" / "latest.pdparams").is_file()
+    _trains_on_the_same_workers(build, workers)
 
 
-def test_a_failing_step_ends_the_replica_threads(build):
+def test_a_failing_step_leaves_the_workers_to_the_next_run(build):
     trainer = build()
     loss_fn = trainer.train_step.loss_fn
     calls = []
@@ -86,18 +97,19 @@ def test_a_failing_step_ends_the_replica_threads(build):
     trainer.train_step.loss_fn = failing
     with pytest.raises(FloatingPointError, match="loss diverged"):
         trainer.train()
-    assert len(calls) >= 3 and _replica_threads() == []
+    assert len(calls) >= 3
+    _trains_on_the_same_workers(build, _daemon_workers())
 
 
-def test_a_stop_signal_saves_latest_and_ends_the_replica_threads(build, tmp_path):
+def test_a_stop_signal_saves_latest_and_leaves_the_workers_to_the_next_run(build, tmp_path):
     trainer = build()
     seen = []
     _watch(trainer, seen, on_step=lambda n: signal.raise_signal(signal.SIGTERM) if n == 1 else None)
     with pytest.raises(Interrupted, match="received SIGTERM: saved .*global step 1"):
         trainer.train()
     assert seen == [seen[0]] and seen[0] >= 1
-    assert _replica_threads() == []
     assert json.loads((tmp_path / "out" / "latest.states").read_text())["global_step"] == 1
+    _trains_on_the_same_workers(build, _daemon_workers())
 
 
 @pytest.mark.training_e2e
