@@ -59,6 +59,8 @@ RECIPE_BACKGROUNDS = ["/usr/share/backgrounds", "/usr/share/wallpapers", "/usr/s
 def _installed(folders):
     """The ``folders`` that exist here, or None (the generator's defaults) when none does."""
     return [f for f in folders if os.path.isdir(f)] or None
+
+
 # one row per effect: the settings that make every sample of the row show it
 EFFECTS = {
     "photograph": dict(background_weights=(("photo", 1.0),), p_busy=1.0),
@@ -194,6 +196,7 @@ def _draw_rectification(images, name, weights=None):
 def rectify():
     _draw_rectification([p for p, _ in _samples()][:6], "rectify_starnet.png")
 
+
 CURVED_WORDS = os.path.join(REPO, "doc", "imgs_words_curved")
 # the bundled curved crops: two of each shape, in the held-out typefaces (never trained on)
 CURVED_WORD_SHAPES = ("arc, strong bend", "arc, tilted box", "wave", "view, both")
@@ -212,6 +215,7 @@ def curved_words():
     fonts = _installed(RECIPE_FONTS)
     backgrounds = _installed(RECIPE_BACKGROUNDS)
     lines = []
+    os.makedirs(CURVED_WORDS, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         long_words = os.path.join(tmp, "long_words.txt")  # a bend shows on a long word
         with open(WORDS_FILE, encoding="utf-8") as f, open(long_words, "w", encoding="utf-8") as out:
@@ -225,7 +229,6 @@ def curved_words():
                 for i, line in enumerate(f):
                     source, label = line.rstrip("\n").split("\t")
                     name = f"curved_{2 * k + i + 1}.png"
-                    os.makedirs(CURVED_WORDS, exist_ok=True)
                     shutil.copyfile(os.path.join(folder, source), os.path.join(CURVED_WORDS, name))
                     lines.append(f"imgs_words_curved/{name}\t{label}\n")
     with open(CURVED_WORDS + ".txt", "w", encoding="utf-8") as f:
@@ -237,6 +240,7 @@ def rectify_curved(weights=None, name="rectify_curved.png"):
     """The rectification of the bundled curved words by the shipped model (or ``weights``)."""
     _draw_rectification(sorted(os.path.join(CURVED_WORDS, n) for n in os.listdir(CURVED_WORDS) if n.endswith(".png")),
                         name, weights)
+
 
 def _readings_sheet(name, readings, title):
     rows = [[_tile(cv2.imread(path)), _text(label, width=130), _text(text, width=130), _text(f"{score:.3f}", width=80)]

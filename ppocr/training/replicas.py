@@ -195,7 +195,7 @@ class CpuReplicas:
 
     def run(self, fn, batch):
         """``fn(replica, slice)`` for each slice of ``batch`` on its own replica and thread; the
-        results in slice order. Every thread has finished when this returns or raises."""
+        results in slice order. Every slice has finished when this returns or raises."""
         slices = split_batch(batch, self.count)
         workers = _workers(self.count - 1)
         with self._one_thread_kernels():
