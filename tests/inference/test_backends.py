@@ -4,6 +4,7 @@ gives the same probabilities on each, and the choice of runtime is checked."""
 import shutil
 
 import numpy as np
+import paddle
 import pytest
 
 from ppocr.config import merge_config
@@ -12,6 +13,7 @@ from ppocr.errors import UserError
 from ppocr.export.model_folder import read_model_info
 from ppocr.inference.backends import BACKENDS, DygraphBackend, OnnxRuntimeBackend, PaddleBackend, choose_backend
 from ppocr.inference.engine import EngineOptions
+from ppocr.modeling.fold import fold_batch_norms
 from ppocr.trained_model.from_config import TrainedModel
 from tests.helpers.e2e import REPO
 
@@ -37,23 +39,36 @@ def dygraph_probs(batch):
     return DygraphBackend(TrainedModel.from_config(CONFIG).model).run(batch)
 
 
+def _log_gap(probs, reference):
+    """The largest difference of log-probabilities where the reference is above 1e-6."""
+    confident = reference > 1e-6
+    return float(np.abs(np.log(probs[confident]) - np.log(reference[confident])).max())
+
+
 def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
     assert batch.dtype == np.float32 and batch.shape[0] >= 10
     assert dygraph_probs.shape == (len(batch), 25, 37) and np.allclose(dygraph_probs.sum(-1), 1.0, atol=1e-4)
+    model = TrainedModel.from_config(CONFIG).model
+    # the exported graph is the model with its batch norms folded (ppocr/modeling/fold.py): the
+    # Paddle runtime must compute that folded model's numbers exactly, whatever the weights
+    folded_probs = DygraphBackend(fold_batch_norms(model, paddle.to_tensor(batch))).run(batch)
     info = read_model_info(FOLDER)
-    runtimes = (PaddleBackend(info, EngineOptions(enable_mkldnn=False, cpu_threads=1)),
-                OnnxRuntimeBackend(info, EngineOptions(cpu_threads=1)))
-    for backend in runtimes:
-        probs = backend.run(batch)
+    paddle_probs = PaddleBackend(info, EngineOptions(enable_mkldnn=False, cpu_threads=1)).run(batch)
+    assert paddle_probs.shape == dygraph_probs.shape and paddle_probs.dtype == np.float32
+    assert _log_gap(paddle_probs, folded_probs) < 1e-3 and np.abs(paddle_probs - folded_probs).max() < 1e-4
+    # folding itself only rounds the weights in float32; the rectifier's grid_sample and the
+    # BiLSTM turn that rounding into a difference that depends on the weights (doc/differences.md,
+    # "Numerical sensitivity of the rectifiers"): measured here, it bounds what another runtime's
+    # kernels (onnxruntime's own convolutions and grid_sample) may add. A wrong export moves the
+    # probabilities by tenths.
+    rounding_gap = max(_log_gap(folded_probs, dygraph_probs), 2e-3)
+    rounding_abs = max(float(np.abs(folded_probs - dygraph_probs).max()), 2e-4)
+    assert rounding_gap < 0.05 and rounding_abs < 5e-3, "the folded model computes otherwise than the model"
+    for name, probs in (("paddle", paddle_probs), ("onnxruntime", OnnxRuntimeBackend(info, EngineOptions(cpu_threads=1)).run(batch))):
         assert probs.shape == dygraph_probs.shape and probs.dtype == np.float32
-        # the exported graph folds batch norms: the same numbers up to float32 rounding, which moves
-        # the logits by a few 1e-3 (the log-probabilities below bound that at every position); a
-        # probability moves most where a frame hesitates between two characters (1.3e-3 at p = 0.67
-        # for the shipped weights), and a wrong export moves them by tenths
-        confident = dygraph_probs > 1e-6
-        assert np.abs(np.log(probs[confident]) - np.log(dygraph_probs[confident])).max() < 1e-2, backend.name
-        assert np.abs(probs - dygraph_probs).max() < 2e-3, backend.name
-        assert (probs.argmax(-1) == dygraph_probs.argmax(-1)).mean() > 0.99
+        assert _log_gap(probs, dygraph_probs) < 5 * rounding_gap, name
+        assert np.abs(probs - dygraph_probs).max() < 5 * rounding_abs, name
+        assert (probs.argmax(-1) == dygraph_probs.argmax(-1)).mean() > 0.99, name
 
 
 def test_the_exported_folders_runtimes_are_registered_by_name():
