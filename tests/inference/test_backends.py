@@ -35,8 +35,13 @@ def batch():
 
 
 @pytest.fixture(scope="module")
-def dygraph_probs(batch):
-    return DygraphBackend(TrainedModel.from_config(CONFIG).model).run(batch)
+def model():
+    return TrainedModel.from_config(CONFIG).model
+
+
+@pytest.fixture(scope="module")
+def dygraph_probs(model, batch):
+    return DygraphBackend(model).run(batch)
 
 
 def _log_gap(probs, reference):
@@ -45,10 +50,9 @@ def _log_gap(probs, reference):
     return float(np.abs(np.log(probs[confident]) - np.log(reference[confident])).max())
 
 
-def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
+def test_each_runtime_gives_the_models_probabilities(model, batch, dygraph_probs):
     assert batch.dtype == np.float32 and batch.shape[0] >= 10
     assert dygraph_probs.shape == (len(batch), 25, 37) and np.allclose(dygraph_probs.sum(-1), 1.0, atol=1e-4)
-    model = TrainedModel.from_config(CONFIG).model
     # the exported graph is the model with its batch norms folded (ppocr/modeling/fold.py): the
     # Paddle runtime must compute that folded model's numbers exactly, whatever the weights
     folded_probs = DygraphBackend(fold_batch_norms(model, paddle.to_tensor(batch))).run(batch)
@@ -64,7 +68,8 @@ def test_each_runtime_gives_the_models_probabilities(batch, dygraph_probs):
     rounding_gap = max(_log_gap(folded_probs, dygraph_probs), 2e-3)
     rounding_abs = max(float(np.abs(folded_probs - dygraph_probs).max()), 2e-4)
     assert rounding_gap < 0.05 and rounding_abs < 5e-3, "the folded model computes otherwise than the model"
-    for name, probs in (("paddle", paddle_probs), ("onnxruntime", OnnxRuntimeBackend(info, EngineOptions(cpu_threads=1)).run(batch))):
+    onnx_probs = OnnxRuntimeBackend(info, EngineOptions(cpu_threads=1)).run(batch)
+    for name, probs in (("paddle", paddle_probs), ("onnxruntime", onnx_probs)):
         assert probs.shape == dygraph_probs.shape and probs.dtype == np.float32
         assert _log_gap(probs, dygraph_probs) < 5 * rounding_gap, name
         assert np.abs(probs - dygraph_probs).max() < 5 * rounding_abs, name
