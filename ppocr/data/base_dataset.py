@@ -50,6 +50,8 @@ class RecDataSet(Dataset):
         self.ext_ops = self._ext_ops(self.dataset_config.get("ext_op_transform_idx"))
         # extra samples are drawn with the sample's generator, so they too depend on seed, epoch and index only
         self.needs_rng = self.ext_ops is not None or any(getattr(op, "needs_rng", False) for op in self.ops)
+        # the sample's metadata (the generator's fiducials ...) is read only for an op that uses it
+        self.needs_meta = any(getattr(op, "needs_meta", False) for op in self.ops)
         if not self.is_train:
             self._placeholder_fields()  # fail now, not on the first unusable sample
 

@@ -223,6 +223,8 @@ class LMDBDataSet(RecDataSet):
         k, key = self.locate(idx)
         with ENVS.get(self.paths[k]).begin(write=False) as txn:
             label, sample["image"] = lmdb_format.read_raw(txn, key)  # an image of None: DecodeImage skips it
+            if self.needs_meta:
+                sample["meta"] = _meta_or_none(txn, key)
         where = f"{self.paths[k]} {lmdb_format.label_key(key).decode()}"
         if label is None:
             raise SkipSample("missing label", where)
@@ -230,3 +232,13 @@ class LMDBDataSet(RecDataSet):
             sample["label"] = label.decode("utf-8")
         except UnicodeDecodeError:
             raise SkipSample("label is not UTF-8", where) from None
+
+
+def _meta_or_none(txn, key):
+    """Sample ``key``'s metadata; None when it has none or it is not a JSON mapping (the sample is
+    then trained on without what the metadata would have added)."""
+    try:
+        meta = lmdb_format.read_meta(txn, key)
+    except ValueError:  # not JSON (json.JSONDecodeError), or not UTF-8
+        return None
+    return meta if isinstance(meta, dict) else None

@@ -8,7 +8,10 @@ class BaseModel(nn.Layer):
     """A recogniser: optional rectifier, backbone, optional sequence neck, head.
 
     ``forward(images, targets=None)``: in training the head may read the batch's targets
-    (teacher forcing); in eval mode the head returns per-step class probabilities.
+    (teacher forcing); in eval mode the head returns per-step class probabilities. In training,
+    with ``targets["fiducials"]`` (``FiducialTargets``) and a rectifier that predicts control
+    points (TPS), the output is ``{"head": the head's output, "fiducials": [N, F, 2]}`` for the
+    loss's ``fiducial_weight``.
     """
 
     def __init__(self, arch, charset):
@@ -28,10 +31,16 @@ class BaseModel(nn.Layer):
         self.head = HEADS.build(arch["Head"], in_channels=channels, charset=charset)
 
     def forward(self, images, targets=None):
-        x = images
+        x, fiducials = images, None
         if self.transform is not None:
-            x = self.transform(x)
+            wanted = self.training and targets and "fiducials" in targets
+            if wanted and getattr(self.transform, "predicts_fiducials", False):
+                x, fiducials = self.transform(x, return_fiducials=True)
+            else:
+                x = self.transform(x)
         x = self.backbone(x)
         if self.neck is not None:
             x = self.neck(x)
-        return self.head(x, targets=targets)
+        out = self.head(x, targets=targets)
+        return out if fiducials is None else {"head": out, "fiducials": fiducials}
+

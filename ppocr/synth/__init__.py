@@ -10,7 +10,7 @@ surface under the text matter. Modules, in the order a sample is made:
 ``text``        what the word says, and its case          ``render``     glyphs, outline, shadow
 ``fonts``       typefaces found, checked, by family        ``geometry``   views, warps, the crop
 ``split``       the held-out families                      ``curve``      words set along arcs and waves
-                                                           ``background`` what the word is on
+``fiducials``   the word's box: 20 points for a TPS        ``background`` what the word is on
 ``colours``     palette and contrast                       ``effects``    blur, noise, JPEG ...
 ``word``        one sample from all of the above           ``generator``  many, into LMDB/folders
 ``synth_settings`` every probability and range             ``writers``, ``create_lmdb``: storage

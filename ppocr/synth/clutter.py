@@ -9,25 +9,28 @@ falls inside the box of the word is seen.
 
 Example::
 
-    layers = add_neighbours(layers, rng, settings, draw=lambda text: glyphs.render(text, face, style),
-                            words=text_sampler)
+    layers, fiducials = add_neighbours(layers, rng, settings, draw=lambda text: glyphs.render(text, face, style),
+                                       words=text_sampler, fiducials=fiducials)
 """
 import cv2
 import numpy as np
 
+from ppocr.synth.fiducials import shifted
 from ppocr.synth.render import FILL, MAIN
 
 SIDES = ("above", "below", "left", "right")
 
 
-def add_neighbours(layers, rng, s, draw, words, applied=None):
-    """``layers`` (ink, outline, shadow) with a ``MAIN`` layer and, around the word, one or two
-    neighbours: a line of text above or below (a gap of ``neighbour_line_gap`` of the text
-    height) or a word on the left or right (a gap of ``neighbour_word_gap``). ``draw(text)``
-    renders text as the word is rendered; ``words.sample(rng)`` gives the neighbours' text."""
+def add_neighbours(layers, rng, s, draw, words, applied=None, fiducials=None):
+    """``(layers, fiducials)``: ``layers`` (ink, outline, shadow) with a ``MAIN`` layer and,
+    around the word, one or two neighbours: a line of text above or below (a gap of
+    ``neighbour_line_gap`` of the text height) or a word on the left or right (a gap of
+    ``neighbour_word_gap``); the word's ``fiducials`` (fiducials.py) moved where the grown canvas
+    puts it. ``draw(text)`` renders text as the word is rendered; ``words.sample(rng)`` gives the
+    neighbours' text."""
     box = _ink_box(layers)
     if box is None:
-        return _with_main(layers)
+        return _with_main(layers), fiducials
     top, bottom, left, right = box
     text_h = bottom - top
     canvas, origin = _with_main(layers), (0, 0)
@@ -48,7 +51,7 @@ def add_neighbours(layers, rng, s, draw, words, applied=None):
         canvas, origin = _place(canvas, origin, other, int(round(y)), int(round(x)))
         if applied is not None:
             applied.append(f"neighbour {side}")
-    return canvas
+    return canvas, shifted(fiducials, origin[1], origin[0])
 
 
 def _ink_box(layers):

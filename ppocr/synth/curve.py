@@ -25,11 +25,12 @@ Example::
 
     style = GlyphStyle(size=40)
     glyphs, length = GlyphRenderer().render_each("BADGE", find_fonts()[0], style)
-    layers = set_along(glyphs, arc_directions(length, radius=60.0), style)   # an arch: ink, outline, shadow
+    layers, fiducials = set_along(glyphs, arc_directions(length, radius=60.0), style)  # an arch
 """
 import cv2
 import numpy as np
 
+from ppocr.synth.fiducials import NUM_FIDUCIAL, positions
 from ppocr.synth.render import finish, shadow_pad
 
 CURVES = ("arc", "wave")
@@ -69,23 +70,20 @@ def draw_curve(rng, s, length, size):
 
 
 def set_along(glyphs, theta, style):
-    """The layer stack (ink, outline, shadow) of ``glyphs`` (``GlyphRenderer.render_each``) each
-    hung on the path whose direction at pixel s is ``theta[s]`` (radians, y down: positive turns
-    clockwise), at its distance along the line, turned to the path there; then thinned and
-    shadowed as ``style`` asks."""
+    """``(layers, fiducials)``: the layer stack (ink, outline, shadow) of ``glyphs``
+    (``GlyphRenderer.render_each``) each hung on the path whose direction at pixel s is
+    ``theta[s]`` (radians, y down: positive turns clockwise), at its distance along the line,
+    turned to the path there, then thinned and shadowed as ``style`` asks; and the fiducial
+    points of the word's box (fiducials.py): the path, which is the word's middle line, moved
+    along its normal as far up and down as the glyphs' ink reaches."""
     if not glyphs:
-        return finish(np.zeros((2, 2, 3), dtype=np.uint8), style)
+        return finish(np.zeros((2, 2, 3), dtype=np.uint8), style), np.zeros((NUM_FIDUCIAL, 2))
     points = _path(theta)
-    s = np.arange(len(theta), dtype=np.float64)
     placed, corners = [], []
     for glyph in glyphs:
-        at = np.clip(glyph.along, 0.0, s[-1])
-        angle = np.interp(at, s, theta)
-        centre = np.array([np.interp(at, s, points[:, 0]), np.interp(at, s, points[:, 1])])
-        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        matrix = np.hstack([rotation, (centre - rotation @ np.asarray(glyph.pivot))[:, None]])
+        matrix = _hang(points, theta, glyph.along, glyph.pivot)
         h, w = glyph.layers.shape[:2]
-        box = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64) @ rotation.T + matrix[:, 2]
+        box = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64) @ matrix[:, :2].T + matrix[:, 2]
         placed.append(matrix)
         corners.append(box)
     every = np.concatenate(corners)
@@ -101,7 +99,36 @@ def set_along(glyphs, theta, style):
         patch = cv2.warpAffine(glyph.layers, M=local, dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
         np.maximum(canvas[y0:y1, x0:x1], patch, out=canvas[y0:y1, x0:x1])
-    return finish(canvas, style)
+    return finish(canvas, style), _line_box(points, theta, glyphs) - origin
+
+
+def _hang(points, theta, at, pivot):
+    """The affine matrix (2 x 3) that puts the point ``pivot`` of a glyph's layers (pixel
+    indices) on the path ``points`` at ``at`` pixels along it, turned to its direction there."""
+    s = np.arange(len(theta), dtype=np.float64)
+    at = np.clip(at, 0.0, s[-1])
+    angle = np.interp(at, s, theta)
+    centre = np.array([np.interp(at, s, points[:, 0]), np.interp(at, s, points[:, 1])])
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return np.hstack([rotation, (centre - rotation @ np.asarray(pivot))[:, None]])
+
+
+def _line_box(points, theta, glyphs):
+    """The fiducials of the word whose ``glyphs`` hang on the path, on the path's own canvas:
+    at each of the edges' positions along it (from the first glyph's ink to the last one's),
+    the middle line's point moved up and down its normal as far as the highest and the lowest
+    glyph reach, where ``_hang`` puts them. Where the path bends more tightly than
+    that distance (a short word on a steep wave), the inner edge's points bunch or fold back."""
+    above = max(g.ink[1] for g in glyphs)
+    below = max(g.ink[3] for g in glyphs)
+    top, bottom = [], []
+    for at in positions(glyphs[0].along + glyphs[0].ink[0], glyphs[-1].along + glyphs[-1].ink[2]):
+        # a pivot is a point of FreeType's continuous coordinates that _hang takes for a pixel
+        # index: the glyphs' middle line lands half a pixel up and left (in their axes) of the path
+        matrix = _hang(points, theta, at, (0.5, 0.5))
+        top.append(matrix @ [0.0, -above, 1.0])
+        bottom.append(matrix @ [0.0, below, 1.0])
+    return np.array(top + bottom)
 
 
 def _path(theta):

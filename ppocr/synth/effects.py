@@ -18,7 +18,10 @@ import albumentations as A  # noqa: E402
 
 
 class Degrader:
-    """``degrade(img, rng)``: a uint8 BGR image with the effects of settings ``s`` drawn."""
+    """``degrade(img, rng)``: a uint8 BGR image with the effects of settings ``s`` drawn. None of
+    them moves the picture (centred kernels, the low resolution resized back to the same size,
+    pixel centres aligned both ways), so the word's fiducial points (fiducials.py) stay where
+    they are; an effect that crops, pads, resizes or shifts must move them too."""
 
     def __init__(self, s):
         self.s = s

@@ -9,21 +9,27 @@ pavement. The side of a cylinder (a bottle, a column, a can) is a remap; words b
 arc or a wave are set glyph by glyph (curve.py). The crop is a detector's box around the word
 (``MAIN``: the neighbours' ink does not move it): mostly tight, sometimes loose, now and then
 cutting a little into the glyphs; for a curved word, sometimes its rotated box (``level``).
+
+Each step also moves the word's fiducial points (fiducials.py), with the matrix or mapping it
+moves the layers with, and returns ``(layers, fiducials)``; without points (None) it returns
+``(layers, None)``.
 """
 import cv2
 import numpy as np
 
+from ppocr.synth.fiducials import homography, shifted
 from ppocr.synth.render import MAIN
 
 
-def distort(layers, rng, s, applied=None, curved=False, view=False):
-    """The layers bent, rotated, sheared and put in perspective with settings ``s``; the names
-    of the effects drawn are appended to ``applied``. A ``curved`` word (curve.py) is not
-    wrapped round a cylinder as well; a ``view`` is a strong out-of-plane one (``view_*``)
-    instead of the corners' small moves."""
+def distort(layers, rng, s, applied=None, curved=False, view=False, fiducials=None):
+    """The layers (and ``fiducials``) bent, rotated, sheared and put in perspective with settings
+    ``s``; the names of the effects drawn are appended to ``applied``. A ``curved`` word
+    (curve.py) is not wrapped round a cylinder as well; a ``view`` is a strong out-of-plane one
+    (``view_*``) instead of the corners' small moves."""
     applied = [] if applied is None else applied
     if not curved and rng.random() < s.p_cylinder:
-        layers = cylinder(layers, np.radians(rng.uniform(*s.cylinder_degrees)), rng.uniform(-1, 1) * s.cylinder_tilt)
+        layers, fiducials = cylinder(layers, np.radians(rng.uniform(*s.cylinder_degrees)),
+                                     rng.uniform(-1, 1) * s.cylinder_tilt, fiducials)
         applied.append("cylinder")
     angle = 0.0
     if rng.random() < s.p_rotate_large:
@@ -38,9 +44,9 @@ def distort(layers, rng, s, applied=None, curved=False, view=False):
         strength = rng.uniform(*s.perspective)
         corners = rng.uniform(-1, 1, size=(4, 2)) * np.float32([strength * 0.4, strength])
     if angle == 0.0 and shear == 0.0 and corners is None and camera is None:
-        return layers
+        return layers, fiducials
     applied.append("view" if camera is not None else "perspective" if corners is not None else "rotate/shear")
-    return warp(layers, angle, shear, corners, camera)
+    return warp(layers, angle, shear, corners, camera, fiducials)
 
 
 def draw_view(rng, s):
@@ -75,11 +81,21 @@ def project(points, tilt, axis, distance):
     return np.stack([turned_x * scale, turned_y * scale], axis=1).astype(np.float32)
 
 
-def warp(layers, angle, shear, corners=None, camera=None):
-    """One homography: shear (x += shear * y), the plane seen by ``camera`` (``(tilt, axis,
-    distance)``, see ``project``), rotation by ``angle`` degrees, then each corner moved by
-    ``corners`` (4 x 2, fractions of the width and of the height)."""
-    h, w = layers.shape[:2]
+def warp(layers, angle, shear, corners=None, camera=None, fiducials=None):
+    """The layers and ``fiducials`` moved by the homography of ``warp_matrix``, the layers'
+    canvas grown to hold all of them."""
+    matrix, size = warp_matrix(layers.shape, angle, shear, corners, camera)
+    layers = cv2.warpPerspective(layers, M=matrix, dsize=size, flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return layers, homography(fiducials, matrix)
+
+
+def warp_matrix(shape, angle, shear, corners=None, camera=None):
+    """``(matrix, (width, height))``: one homography for layers of ``shape`` and the size of its
+    output: shear (x += shear * y), the plane seen by ``camera`` (``(tilt, axis, distance)``, see
+    ``project``), rotation by ``angle`` degrees, then each corner moved by ``corners`` (4 x 2,
+    fractions of the width and of the height)."""
+    h, w = shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     centred = src - np.float32([w / 2, h / 2])
     centred[:, 0] += shear * centred[:, 1]
@@ -92,56 +108,80 @@ def warp(layers, angle, shear, corners=None, camera=None):
         dst += np.float32(corners) * np.float32([w, h])
     dst -= dst.min(axis=0)
     size = np.ceil(dst.max(axis=0)).astype(int) + 1
-    matrix = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
-    return cv2.warpPerspective(layers, M=matrix, dsize=(int(size[0]), int(size[1])), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.getPerspectiveTransform(src, dst.astype(np.float32)), (int(size[0]), int(size[1]))
 
 
-def level(layers):
-    """The layers turned so that the smallest rectangle round the word's ink (``MAIN`` where
-    there is one) lies level, its side nearest the horizontal along the x axis: the rotated box
-    a detector such as DB gives, cut out straight for the recogniser."""
+def level(layers, fiducials=None):
+    """The layers (and ``fiducials``) turned so that the smallest rectangle round the word's ink
+    (``MAIN`` where there is one) lies level, its side nearest the horizontal along the x axis:
+    the rotated box a detector such as DB gives, cut out straight for the recogniser."""
     ys, xs = np.nonzero(_ink(layers) > 24)
     if len(ys) < 3:
-        return layers
+        return layers, fiducials
     box = cv2.boxPoints(cv2.minAreaRect(np.stack([xs, ys], axis=1).astype(np.float32)))
     sides = np.roll(box, -1, axis=0) - box
     angles = (np.degrees(np.arctan2(sides[:, 1], sides[:, 0])) + 90.0) % 180.0 - 90.0
     angle = float(angles[np.argmin(np.abs(angles))])
-    return warp(layers, angle, 0.0) if abs(angle) > 0.5 else layers
+    return warp(layers, angle, 0.0, fiducials=fiducials) if abs(angle) > 0.5 else (layers, fiducials)
 
 
 def _ink(layers):
     return layers[..., MAIN] if layers.shape[2] > MAIN else layers.max(axis=2)
 
 
-def cylinder(layers, half_angle, tilt):
-    """The text wrapped round a vertical cylinder over ``2 * half_angle`` radians of it, seen
-    from its side: letters narrow towards the edges, and, seen from ``tilt`` (a fraction of
-    the text height; positive: from above) off the text's middle, the baseline bends into an
-    arc of an ellipse."""
-    h, w = layers.shape[:2]
-    half_angle = float(np.clip(half_angle, 0.05, 1.45))
-    out_w = max(2, int(round(w * np.sin(half_angle) / half_angle)))
-    depth = tilt * h  # how far the middle of the word sits below (or above) its ends
-    pad = int(np.ceil(abs(depth))) + 1
-    u = (np.arange(out_w, dtype=np.float64) + 0.5) / out_w * 2.0 - 1.0  # -1 .. 1 across the view
-    theta = np.arcsin(np.clip(u * np.sin(half_angle), -1.0, 1.0))
-    source_x = (theta / (2.0 * half_angle) + 0.5) * w - 0.5
-    sag = depth * (np.cos(theta) - np.cos(half_angle)) / max(1.0 - np.cos(half_angle), 1e-6)
-    top = pad + min(0.0, -depth)
-    map_x = np.broadcast_to(source_x, (h + 2 * pad, out_w)).astype(np.float32)
-    map_y = (np.arange(h + 2 * pad, dtype=np.float64)[:, None] - top - sag[None, :]).astype(np.float32)
-    return cv2.remap(layers, map1=map_x, map2=map_y, interpolation=cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+def cylinder(layers, half_angle, tilt, fiducials=None):
+    """The text (and ``fiducials``) wrapped round a vertical cylinder over ``2 * half_angle``
+    radians of it, seen from its side: letters narrow towards the edges, and, seen from ``tilt``
+    (a fraction of the text height; positive: from above) off the text's middle, the baseline
+    bends into an arc of an ellipse."""
+    view = _Cylinder(layers.shape, half_angle, tilt)
+    map_x, map_y = view.sources()
+    layers = cv2.remap(layers, map1=map_x, map2=map_y, interpolation=cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return layers, None if fiducials is None else view.forward(fiducials)
 
 
-def crop(layers, rng, s):
+class _Cylinder:
+    """The side view of a cylinder of ``cylinder`` both ways: where each output pixel comes from
+    (the remap of the layers) and where each input point goes (its inverse, for the points)."""
+
+    def __init__(self, shape, half_angle, tilt):
+        h, self.w = shape[:2]
+        self.half_angle = float(np.clip(half_angle, 0.05, 1.45))
+        self.out_w = max(2, int(round(self.w * np.sin(self.half_angle) / self.half_angle)))
+        self.depth = tilt * h  # how far the middle of the word sits below (or above) its ends
+        pad = int(np.ceil(abs(self.depth))) + 1
+        self.out_h = h + 2 * pad
+        self.top = pad + min(0.0, -self.depth)
+
+    def sag(self, theta):
+        """How far the point at ``theta`` radians round the cylinder is seen below its ends."""
+        return self.depth * (np.cos(theta) - np.cos(self.half_angle)) / max(1.0 - np.cos(self.half_angle), 1e-6)
+
+    def sources(self):
+        """``cv2.remap``'s maps: the input x and y (pixel indices) of each output pixel."""
+        u = (np.arange(self.out_w, dtype=np.float64) + 0.5) / self.out_w * 2.0 - 1.0  # -1 .. 1 across the view
+        theta = np.arcsin(np.clip(u * np.sin(self.half_angle), -1.0, 1.0))
+        source_x = (theta / (2.0 * self.half_angle) + 0.5) * self.w - 0.5
+        map_x = np.broadcast_to(source_x, (self.out_h, self.out_w)).astype(np.float32)
+        map_y = (np.arange(self.out_h, dtype=np.float64)[:, None] - self.top - self.sag(theta)[None, :])
+        return map_x, map_y.astype(np.float32)
+
+    def forward(self, points):
+        """Where ``points`` (N x 2, pixel indices of the input) are seen: ``sources`` solved for
+        the output pixel."""
+        theta = ((points[:, 0] + 0.5) / self.w - 0.5) * 2.0 * self.half_angle
+        x = (np.sin(theta) / np.sin(self.half_angle) + 1.0) / 2.0 * self.out_w - 0.5
+        return np.stack([x, points[:, 1] + self.top + self.sag(theta)], axis=1)
+
+
+def crop(layers, rng, s, fiducials=None):
     """The detector's box: the word's bounding box (its ``MAIN`` layer where there is one) with
-    margins drawn from settings ``s``, in units of its height; outside the layers is empty."""
+    margins drawn from settings ``s``, in units of its height; outside the layers is empty. The
+    ``fiducials`` move with the box's corner."""
     ys, xs = np.nonzero(_ink(layers) > 24)
     if len(ys) == 0:
-        return layers
+        return layers, fiducials
     top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     height = bottom - top
     low, high = s.loose_margin if rng.random() < s.p_loose else s.tight_margin
@@ -156,4 +196,4 @@ def crop(layers, rng, s):
     if pad:
         layers = cv2.copyMakeBorder(layers, top=pad, bottom=pad, left=pad, right=pad,
                                     borderType=cv2.BORDER_CONSTANT, value=0)
-    return layers[y0 + pad:y1 + pad, x0 + pad:x1 + pad]
+    return layers[y0 + pad:y1 + pad, x0 + pad:x1 + pad], shifted(fiducials, -x0, -y0)

@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ppocr.synth.fiducials import ink_box, straight_line
+
 FILL, OUTLINE, SHADOW = 0, 1, 2
 MAIN = 3  # with neighbouring text (clutter.py): the word's own ink, which the crop is drawn around
 
@@ -19,11 +21,14 @@ MAIN = 3  # with neighbouring text (clutter.py): the word's own ink, which the c
 @dataclass
 class Glyph:
     """One character's layers, the point of them on the word's middle line at the centre of
-    its advance (x, y: where it is hung on a curve), and how far along the line that is."""
+    its advance (x, y: where it is hung on a curve), how far along the line that is, and how far
+    its ink reaches around that point (the word's box, whose edges the fiducials mark:
+    fiducials.py; ``left`` is negative: before the pivot)."""
 
     layers: np.ndarray
     pivot: tuple
     along: float
+    ink: tuple  # (left, above, right, below): how far its ink reaches from the pivot, in pixels
 
 
 @dataclass
@@ -76,6 +81,12 @@ class GlyphRenderer:
         return font
 
     def render(self, text, face, style):
+        """The layers of ``text`` drawn on a straight line (``render_with_fiducials`` without the points)."""
+        return self.render_with_fiducials(text, face, style)[0]
+
+    def render_with_fiducials(self, text, face, style):
+        """``(layers, fiducials)``: ``text`` drawn on a straight line, and the fiducial points of
+        its ink's box (fiducials.py)."""
         font = self.font(face, style.size)
         ascent, descent = font.getmetrics()
         pad = style.size // 3 + style.bold + style.outline + shadow_pad(style) + 2
@@ -84,7 +95,11 @@ class GlyphRenderer:
         height = int(ascent + descent + 2 * pad)
         baseline = pad + ascent
         x0 = pad - min(0.0, float(xs[0]))
-        return finish(self._layers(text, font, xs, x0, baseline, (width, height), style), style)
+        layers = finish(self._layers(text, font, xs, x0, baseline, (width, height), style), style)
+        box = ink_box(layers[..., FILL])
+        if box is None:  # nothing drawn: the line box of the advances
+            box = (x0 + xs[0], baseline - ascent, x0 + xs[-1], baseline + descent)
+        return layers, straight_line(box[0], box[2], box[1], box[3])
 
     def render_each(self, text, face, style):
         """Each character of ``text`` drawn on its own, neither thinned nor shadowed (``finish``
@@ -104,7 +119,10 @@ class GlyphRenderer:
             advance = font.getlength(ch)
             size = (int(np.ceil(advance + 2 * pad)) + 1, height)
             layers = self._layers(ch, font, np.array([0.0, advance]), pad, pad + ascent, size, style)
-            glyphs.append(Glyph(layers, (pad + advance / 2.0, pad + ascent - middle), float(x) + advance / 2.0))
+            pivot = (pad + advance / 2.0, pad + ascent - middle)
+            box = ink_box(layers[..., FILL]) or (pad, pad, pad + advance, pad + ascent + descent)
+            glyphs.append(Glyph(layers, pivot, float(x) + advance / 2.0,
+                                ink=(box[0] - pivot[0], pivot[1] - box[1], box[2] - pivot[0], box[3] - pivot[1])))
         return glyphs, float(xs[-1])
 
     def _layers(self, text, font, xs, x0, baseline, size, style):

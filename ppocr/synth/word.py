@@ -10,7 +10,10 @@ Example::
     renderer = WordRenderer(find_fonts(), load_words())
     text, image, meta = renderer.render(np.random.default_rng([0, 0]), make_bank(0, 0))
     meta   # {'font': 'DejaVuSerif-Bold.ttf', 'family': 'DejaVu Serif', 'case': 'title', 'kind': 'word',
-           #  'effects': ['perspective', 'blur']}
+           #  'effects': ['perspective', 'blur'], 'fiducials': [[-0.94, -0.51], ... 20 pairs]}
+
+``meta["fiducials"]`` are the 20 points of the box of the word's ink in the image (fiducials.py), in
+``[-1, 1]``: what a TPS rectifier's control points should find.
 """
 import cv2
 import numpy as np
@@ -20,6 +23,7 @@ from ppocr.synth import colours
 from ppocr.synth.background import make_background
 from ppocr.synth.clutter import add_neighbours, draw_edges
 from ppocr.synth.effects import Degrader
+from ppocr.synth.fiducials import normalised, resized
 from ppocr.synth.fonts import group_by_family
 from ppocr.synth.curve import draw_curve, set_along
 from ppocr.synth.geometry import crop, distort, level
@@ -29,7 +33,8 @@ from ppocr.synth.text import TextSampler
 
 
 class WordRenderer:
-    """Draws ``(text, BGR uint8 image, metadata)`` from a numpy Generator and a scene bank."""
+    """Draws ``(text, BGR uint8 image, metadata)`` from a numpy Generator and a scene bank; the
+    metadata holds the word's fiducial points (fiducials.py)."""
 
     def __init__(self, faces, words, case="mixed", max_len=25, settings=DEFAULT_SETTINGS):
         if not faces:
@@ -59,26 +64,29 @@ class WordRenderer:
         if curved:
             glyphs, length = self.glyphs.render_each(text, face, style)
             kind, theta = draw_curve(rng, s, length, style.size)
-            layers = set_along(glyphs, theta, style)
+            layers, fiducials = set_along(glyphs, theta, style)
             applied.append(kind)
         else:
-            layers = self.glyphs.render(text, face, style)
+            layers, fiducials = self.glyphs.render_with_fiducials(text, face, style)
         if rng.random() < s.p_neighbours:
-            layers = add_neighbours(layers, rng, s, lambda other: self.glyphs.render(other, face, style), self.text,
-                                    applied)
-        layers = distort(layers, rng, s, applied, curved=curved, view=view)
+            layers, fiducials = add_neighbours(layers, rng, s, lambda other: self.glyphs.render(other, face, style),
+                                               self.text, applied, fiducials)
+        layers, fiducials = distort(layers, rng, s, applied, curved=curved, view=view, fiducials=fiducials)
         if curved and rng.random() < s.p_tilted_box:
-            layers = level(layers)
+            layers, fiducials = level(layers, fiducials)
             applied.append("tilted box")
-        layers = crop(layers, rng, s)[..., :MAIN]
+        layers, fiducials = crop(layers, rng, s, fiducials)
+        layers = layers[..., :MAIN]
         image = self._paint(layers, style, rng, bank, applied)
         height = int(rng.integers(*self._heights(layers[..., FILL])))
         width = max(1, int(round(image.shape[1] * height / image.shape[0])))
         shrinking = height < image.shape[0]
+        fiducials = resized(fiducials, image.shape, (height, width))
         image = cv2.resize(image, dsize=(width, height),
                            interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
-        image = self.degrader.degrade(image, rng, applied)
-        meta = {"font": face.file, "family": face.family, "case": case, "kind": kind, "effects": applied}
+        image = self.degrader.degrade(image, rng, applied)  # its effects keep every pixel where it was
+        meta = {"font": face.file, "family": face.family, "case": case, "kind": kind, "effects": applied,
+                "fiducials": normalised(fiducials, image.shape)}
         return text, image, meta
 
     def _heights(self, fill):

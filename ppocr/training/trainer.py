@@ -16,6 +16,7 @@ from ppocr.errors import Interrupted
 from ppocr.evaluation.evaluator import evaluate
 from ppocr.global_settings import GlobalSettings
 from ppocr.losses import build_loss
+from ppocr.losses.ctc_loss import fiducial_loss
 from ppocr.metrics import build_metric
 from ppocr.optimizer import build_optimizer
 from ppocr.postprocess import build_postprocess
@@ -236,6 +237,10 @@ class Trainer:
     def _log_train(self, batch, preds, smooth, steps_per_epoch):
         record = {"epoch": self.states["epoch"], "global_step": self.states["global_step"],
                   "lr": self.optimizer.get_lr(), "loss": sum(float(v) for v in smooth) / len(smooth)}
+        if isinstance(preds, dict) and "fiducials" in preds:  # how far the TPS's points are from the generator's
+            record["fiducial_loss"] = float(fiducial_loss(preds["fiducials"].detach(), batch["fiducials"],
+                                                          batch["fiducial_mask"]))
+            preds = preds["head"]
         g = self.settings
         if g.cal_metric_during_train and self.states["epoch"] % g.calc_epoch_interval == 0:
             probs = F.softmax(preds, axis=-1) if isinstance(preds, paddle.Tensor) else preds

@@ -3,10 +3,12 @@ import itertools
 
 import numpy as np
 import paddle
+import pytest
 
 from ppocr.charset import CTCCharset
+from ppocr.errors import UserError
 from ppocr.losses import build_loss
-from ppocr.losses.ctc_loss import CTCLoss
+from ppocr.losses.ctc_loss import CTCLoss, fiducial_loss
 
 
 def _brute_force_nll(logits, label):
@@ -48,3 +50,37 @@ def test_gradient_flows_to_the_logits_and_focal_weighting_lowers_the_loss():
 def test_build_loss_reads_the_loss_section():
     loss = build_loss({"Loss": {"name": "CTCLoss"}, "Global": {}}, CTCCharset())
     assert isinstance(loss, CTCLoss)
+
+
+def test_fiducial_loss_counts_only_the_samples_that_have_points():
+    predicted = paddle.zeros([3, 20, 2])
+    target = paddle.zeros([3, 20, 2])
+    target[1] = 0.5  # off by 0.5 everywhere, beyond smooth L1's quadratic part: 0.5 - 0.05
+    target[2] = 5.0  # a sample without points: whatever its targets, it does not count
+    mask = paddle.to_tensor([1.0, 1.0, 0.0])
+    np.testing.assert_allclose(float(fiducial_loss(predicted, target, mask)), (0.0 + 0.45) / 2, rtol=1e-6)
+    assert float(fiducial_loss(predicted, target, paddle.zeros([3]))) == 0.0  # a batch of real crops
+
+
+def test_fiducial_weight_adds_the_rectifier_term_when_the_model_returns_points():
+    paddle.seed(0)
+    logits = paddle.randn([2, 6, 5])
+    fiducials = paddle.zeros([2, 20, 2])
+    fiducials.stop_gradient = False
+    batch = {"label": paddle.to_tensor([[1, 2, 0], [4, 0, 0]]), "length": paddle.to_tensor([2, 1]),
+             "fiducials": paddle.full([2, 20, 2], 0.05), "fiducial_mask": paddle.to_tensor([1.0, 1.0])}
+    ctc = float(CTCLoss(CTCCharset())(logits, batch)["loss"])
+    off = CTCLoss(CTCCharset())({"head": logits, "fiducials": fiducials}, batch)
+    assert float(off["loss"]) == ctc and set(off) == {"loss"}  # weight 0: the reference's loss
+    out = CTCLoss(CTCCharset(), fiducial_weight=2.0)({"head": logits, "fiducials": fiducials}, batch)
+    # 0.05 off: the quadratic part, 0.5 * 0.05^2 / 0.1
+    np.testing.assert_allclose(float(out["fiducial_loss"]), 0.0125, rtol=1e-5)
+    np.testing.assert_allclose(float(out["loss"]), ctc + 2.0 * 0.0125, rtol=1e-5)
+    out["loss"].backward()
+    assert float(fiducials.grad.abs().sum()) > 0
+
+
+def test_fiducial_weight_must_be_a_non_negative_number():
+    for bad in (-0.1, "0.1", True):
+        with pytest.raises(UserError, match="fiducial_weight"):
+            CTCLoss(CTCCharset(), fiducial_weight=bad)

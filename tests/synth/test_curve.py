@@ -51,7 +51,7 @@ def fit_circle(xs, ys):
 @pytest.mark.parametrize("radius", [90.0, -90.0, 300.0])
 def test_glyph_centres_lie_on_the_arc_and_each_glyph_turns_with_it(face, radius):
     glyphs, length, style = bars(face)
-    layers = set_along(glyphs, arc_directions(length, radius), style)
+    layers, _ = set_along(glyphs, arc_directions(length, radius), style)
     found = strokes(layers[..., FILL])
     assert len(found) == len(BARS)  # every glyph drawn, none merged
     xs, ys, angles = (np.array(v) for v in zip(*found))
@@ -74,7 +74,7 @@ def test_glyph_centres_lie_on_the_arc_and_each_glyph_turns_with_it(face, radius)
 def test_a_wave_moves_the_centres_up_and_down_and_keeps_the_chord_level(face):
     glyphs, length, style = bars(face)
     theta = wave_directions(length, slope=np.radians(25), cycles=1.0, phase=0.0)
-    found = strokes(set_along(glyphs, theta, style)[..., FILL])
+    found = strokes(set_along(glyphs, theta, style)[0][..., FILL])
     assert len(found) == len(BARS)
     xs, ys, angles = (np.array(v) for v in zip(*found))
     line = np.polyval(np.polyfit(xs, ys, 1), xs)
@@ -89,11 +89,11 @@ def test_no_ink_is_lost_and_the_outline_and_shadow_follow(face):
     glyphs, length = GlyphRenderer().render_each("Roundabout", face, style)
     assert len(glyphs) == len("Roundabout")
     straight = GlyphRenderer().render("Roundabout", face, style)
-    bent = set_along(glyphs, arc_directions(length, 120.0), style)
+    bent, _ = set_along(glyphs, arc_directions(length, 120.0), style)
     for layer in range(3):
         assert float(bent[..., layer].sum()) == pytest.approx(float(straight[..., layer].sum()), rel=0.06), layer
     assert (bent[..., SHADOW] > 0).sum() > (bent[..., FILL] > 0).sum()
-    flat = set_along(glyphs, arc_directions(length, 1e9), style)  # a circle so large it is a line
+    flat, _ = set_along(glyphs, arc_directions(length, 1e9), style)  # a circle so large it is a line
     assert np.abs(ink_box(flat[..., FILL]) - ink_box(straight[..., FILL])).max() <= 1
 
 

@@ -35,23 +35,23 @@ def ink_rows_by_column(fill):
 
 def test_cylinder_narrows_the_edges_and_bends_the_baseline(face):
     layers = word_layers(face, "mmmmmmmm")
-    flat = cylinder(layers, np.radians(60), tilt=0.0)
+    flat, _ = cylinder(layers, np.radians(60), tilt=0.0)
     assert flat.shape[1] < layers.shape[1] and flat.shape[2] == 3  # sin(60°)/(60° in rad) of the width
     assert abs(flat.shape[1] - layers.shape[1] * np.sin(np.radians(60)) / np.radians(60)) <= 1
     # letters at the edges are squeezed more than in the middle: fewer ink columns per letter there
     cols = (flat[..., FILL] > 127).any(axis=0)
     third = len(cols) // 3
     assert cols[third:2 * third].sum() > cols[:third].sum() - 2
-    bent = cylinder(layers, np.radians(60), tilt=0.3)
+    bent, _ = cylinder(layers, np.radians(60), tilt=0.3)
     rows = ink_rows_by_column(bent[..., FILL])
     xs = sorted(rows)
     middle = np.mean([rows[x] for x in xs[len(xs) // 3: 2 * len(xs) // 3]])
     ends = np.mean([rows[x] for x in xs[:len(xs) // 8] + xs[-len(xs) // 8:]])
     assert middle - ends > 0.15 * 40  # seen from above, the middle of the word sags
-    up = ink_rows_by_column(cylinder(layers, np.radians(60), tilt=-0.3)[..., FILL])
+    up = ink_rows_by_column(cylinder(layers, np.radians(60), tilt=-0.3)[0][..., FILL])
     xs = sorted(up)
     assert np.mean([up[x] for x in xs[len(xs) // 3: 2 * len(xs) // 3]]) < np.mean([up[x] for x in xs[:len(xs) // 8]])
-    assert np.array_equal(bent, cylinder(layers, np.radians(60), tilt=0.3))
+    assert np.array_equal(bent, cylinder(layers, np.radians(60), tilt=0.3)[0])
 
 
 class Words:
@@ -68,16 +68,16 @@ def test_neighbours_are_drawn_around_the_word_and_the_crop_keeps_to_the_word(fac
     style = GlyphStyle(size=40)
     draw = lambda text: glyphs.render(text, face, style)  # noqa: E731
     applied = []
-    out = add_neighbours(layers, np.random.default_rng(3), DEFAULT_SETTINGS, draw, Words(), applied)
+    out, _ = add_neighbours(layers, np.random.default_rng(3), DEFAULT_SETTINGS, draw, Words(), applied)
     assert out.shape[2] == 4 and applied and all(a.startswith("neighbour ") for a in applied)
     assert (out[..., FILL] > 127).sum() > (layers[..., FILL] > 127).sum()  # more ink than the word alone
     assert (out[..., MAIN] > 127).sum() == (layers[..., FILL] > 127).sum()  # the word's own ink, unchanged
-    again = add_neighbours(layers, np.random.default_rng(3), DEFAULT_SETTINGS, draw, Words())
+    again, _ = add_neighbours(layers, np.random.default_rng(3), DEFAULT_SETTINGS, draw, Words())
     assert np.array_equal(out, again)
     # the crop is the word's box: a tight crop of the cluttered layers is the size of the plain word's
     tight = DEFAULT_SETTINGS.__class__(p_loose=0.0, tight_margin=(0.0, 0.0), p_cut=0.0)
-    alone = crop(layers, np.random.default_rng(0), tight)
-    cluttered = crop(out, np.random.default_rng(0), tight)
+    alone, _ = crop(layers, np.random.default_rng(0), tight)
+    cluttered, _ = crop(out, np.random.default_rng(0), tight)
     assert abs(alone.shape[0] - cluttered.shape[0]) <= 1 and abs(alone.shape[1] - cluttered.shape[1]) <= 1
 
 

@@ -67,7 +67,8 @@ def test_every_sample_records_its_font_family_and_case(tmp_path):
     meta = metas(items)
     lines = (tmp_path / "f" / "meta.jsonl").read_text(encoding="utf-8").splitlines()
     for i, (m, line) in enumerate(zip(meta, lines), start=1):
-        assert set(m) == {"font", "family", "case", "kind", "effects"} and m["case"] in ("lower", "title", "upper")
+        assert set(m) == {"font", "family", "case", "kind", "effects", "fiducials"}
+        assert m["case"] in ("lower", "title", "upper")
         assert isinstance(m["effects"], list)
         assert json.loads(line) == dict(m, path=f"images/word_{i:09d}.jpg", label=items[label_key(i)].decode())
         label = items[label_key(i)].decode()

@@ -42,7 +42,7 @@ def row_widths(mask):
 def test_a_view_turned_aside_makes_one_end_taller(word, tilt):
     left, right = column_heights(ink(word))
     assert abs(left - right) <= 1
-    seen = ink(warp(word, 0.0, 0.0, camera=(np.radians(tilt), np.pi / 2, 1.5)))
+    seen = ink(warp(word, 0.0, 0.0, camera=(np.radians(tilt), np.pi / 2, 1.5))[0])
     left, right = column_heights(seen)
     near, far = (right, left) if tilt > 0 else (left, right)
     # ends about 0.4 of the length off the centre, the camera 1.5 lengths away: (1.5 + 0.31) / (1.5 - 0.31)
@@ -55,7 +55,7 @@ def test_a_view_turned_aside_makes_one_end_taller(word, tilt):
 def test_a_view_from_below_or_above_makes_the_top_or_the_bottom_wider(word, tilt):
     top, bottom = row_widths(ink(word))
     assert abs(top - bottom) <= 2
-    seen = ink(warp(word, 0.0, 0.0, camera=(np.radians(tilt), 0.0, 1.5)))
+    seen = ink(warp(word, 0.0, 0.0, camera=(np.radians(tilt), 0.0, 1.5))[0])
     new_top, new_bottom = row_widths(seen)
     # tilt > 0 turns the bottom away: the top nearer and wider. A pinhole scales a point y off the
     # centre by far / (far + y sin(tilt)); the camera is 1.5 word lengths away
@@ -70,7 +70,7 @@ def test_a_view_from_below_or_above_makes_the_top_or_the_bottom_wider(word, tilt
 
 
 def test_shear_slants_the_word(word):
-    mask = ink(warp(word, 0.0, 0.3))
+    mask = ink(warp(word, 0.0, 0.3)[0])
     rows = np.nonzero(mask.any(axis=1))[0]
     top, bottom = np.nonzero(mask[rows[1]])[0].mean(), np.nonzero(mask[rows[-2]])[0].mean()
     assert bottom - top == pytest.approx(0.3 * (rows[-2] - rows[1]), abs=2.0)  # x += shear * y
@@ -79,9 +79,9 @@ def test_shear_slants_the_word(word):
 def test_level_turns_a_tilted_word_level(word):
     straight = np.ptp(np.nonzero(ink(word).any(axis=1))[0])
     for angle in (20.0, -30.0):
-        tilted = warp(word, angle, 0.0)
+        tilted, _ = warp(word, angle, 0.0)
         assert np.ptp(np.nonzero(ink(tilted).any(axis=1))[0]) > 2 * straight
-        levelled = ink(level(tilted))
+        levelled = ink(level(tilted)[0])
         assert abs(np.ptp(np.nonzero(levelled.any(axis=1))[0]) - straight) <= 2
         left, right = column_heights(levelled)
         assert abs(left - right) <= 2  # the right way up, not turned on its side
@@ -89,8 +89,8 @@ def test_level_turns_a_tilted_word_level(word):
     face = next(f for f in find_fonts() if f.file == "DejaVuSans.ttf")
     style = GlyphStyle(size=40, spacing=14.0)
     glyphs, length = GlyphRenderer().render_each("IIIIIIIII", face, style)
-    arc = set_along(glyphs, arc_directions(length, 150.0, tilt=np.radians(25)), style)
-    for layers, chord in ((arc, 25.0), (level(arc), 0.0)):
+    arc, _ = set_along(glyphs, arc_directions(length, 150.0, tilt=np.radians(25)), style)
+    for layers, chord in ((arc, 25.0), (level(arc)[0], 0.0)):
         _, _, _, centres = cv2.connectedComponentsWithStats(ink(layers).astype(np.uint8))
         (x0, y0), (x1, y1) = sorted(map(tuple, centres[1:]))[::8]
         assert np.degrees(np.arctan2(y1 - y0, x1 - x0)) == pytest.approx(chord, abs=2.0)

@@ -8,7 +8,7 @@ A config lists them in order, one single-key mapping per op::
       - RecResizeImg: {image_shape: [3, 32, 100]}
       - KeepKeys: {keep_keys: [image, label, length]}
 """
-from ppocr.data.imaug import batch_resize, label_ops, operators, rec_con_aug, rec_img_aug  # noqa: F401  (register the ops)
+from ppocr.data.imaug import batch_resize, fiducials, label_ops, operators, rec_con_aug, rec_img_aug  # noqa: F401  (register the ops)
 from ppocr.errors import UserError
 from ppocr.registry import DATA_OPS
 

@@ -119,7 +119,11 @@ class TPS(nn.Layer):
         self.image_size = tuple(int(s) for s in image_size)
         self.out_channels = in_channels
 
-    def forward(self, image):
+    predicts_fiducials = True  # BaseModel may ask forward for its control points (a fiducial loss)
+
+    def forward(self, image, return_fiducials=False):
+        """The rectified images; with ``return_fiducials``, also the predicted control points C'
+        [N, F, 2] (the top edge left to right, then the bottom edge, in [-1, 1] of the input)."""
         height, width = image.shape[2], image.shape[3]
         if height > 0 and width > 0 and (height, width) != self.image_size:
             raise ValueError(
@@ -127,7 +131,8 @@ class TPS(nn.Layer):
                 f"{height}x{width}: resize the images to {list(self.image_size)} or set "
                 f"Architecture.Transform.image_size: [{height}, {width}]"
             )
-        grid = self.grid_generator(self.loc_net(image))
+        fiducials = self.loc_net(image)
+        grid = self.grid_generator(fiducials)
         if image.stop_gradient:
             # Paddle's CPU grid_sample backward crashes (segfault) unless the sampled image
             # takes a gradient; a detached copy keeps the caller's tensor untouched
@@ -138,4 +143,5 @@ class TPS(nn.Layer):
             # mixed precision: sample in float32, as the reference does
             image = image.astype("float32")
         out = F.grid_sample(image, grid.astype("float32"), mode="bilinear", padding_mode="zeros", align_corners=True)
-        return out if dtype == paddle.float32 else out.astype(dtype)
+        out = out if dtype == paddle.float32 else out.astype(dtype)
+        return (out, fiducials) if return_fiducials else out

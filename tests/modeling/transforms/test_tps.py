@@ -121,3 +121,34 @@ def test_registered_under_its_config_name():
     assert tps.out_channels == 3
     with pytest.raises(ValueError, match="model_name"):
         TPS(in_channels=3, num_fiducial=20, loc_lr=0.1, model_name="medium")
+
+
+def test_the_model_learns_the_generators_control_points_from_the_fiducial_loss(repo_root):
+    """With ``fiducials`` in the targets a training STAR-Net returns its TPS's points next to the
+    head's logits; the fiducial loss alone moves them onto the targets. Evaluation is unchanged."""
+    from ppocr import build_model, load_config
+    from ppocr.losses.ctc_loss import fiducial_loss
+
+    paddle.seed(3)
+    model = build_model(load_config(str(repo_root / "configs/rec/pretrain_mv3_tps_bilstm_ctc.yml")))
+    images = paddle.to_tensor(np.random.default_rng(0).uniform(-1, 1, (4, 3, H, W)).astype("float32"))
+    # an arch: the top and bottom edges bowed upwards in the middle
+    x = np.linspace(-0.9, 0.9, 10)
+    target = np.concatenate([np.stack([x, -0.6 - 0.3 * (1 - x**2)], 1), np.stack([x, 0.6 - 0.3 * (1 - x**2)], 1)])
+    targets = {"fiducials": paddle.to_tensor(np.tile(target[None], (4, 1, 1)).astype("float32")),
+               "fiducial_mask": paddle.ones([4])}
+    model.train()
+    out = model(images, targets)
+    assert set(out) == {"head", "fiducials"} and out["fiducials"].shape == [4, 20, 2]
+    assert isinstance(model(images, {"label": paddle.zeros([4, 25], "int64")}), paddle.Tensor)  # no points asked
+    optimizer = paddle.optimizer.Adam(learning_rate=0.01, parameters=model.parameters())
+    losses = []
+    for _ in range(15):
+        loss = fiducial_loss(model(images, targets)["fiducials"], targets["fiducials"], targets["fiducial_mask"])
+        loss.backward()
+        optimizer.step()
+        optimizer.clear_grad()
+        losses.append(float(loss))
+    assert losses[-1] < 0.3 * losses[0], losses
+    model.eval()
+    assert isinstance(model(images, targets), paddle.Tensor)
