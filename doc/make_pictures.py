@@ -123,9 +123,28 @@ def synth_curved():
                                            ["shape"] + [""] * 6))
 
 
-def _effect_rows(effects, seed, label_width=130, height=40, width=230):
+def synth_fiducials():
+    """The words of ``synth_curved`` with the 20 control points the generator records for each
+    (red: the top edge, blue: the bottom edge), on a white margin where they fall outside."""
+    _save("synth_fiducials.png", compose_grid(_effect_rows(CURVED, seed=40, label_width=215, height=56, width=270,
+                                                           points=True), ["shape"] + [""] * 6))
+
+
+def _with_points(image, fiducials, margin=10):
+    """``image`` on a white margin with its ``fiducials`` ([-1, 1], grid_sample's convention) drawn."""
+    h, w = image.shape[:2]
+    out = cv2.copyMakeBorder(image, top=margin, bottom=margin, left=margin, right=margin,
+                             borderType=cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    pixels = (np.asarray(fiducials) + 1.0) / 2.0 * [w - 1, h - 1] + margin
+    for k, (x, y) in enumerate(pixels):
+        cv2.circle(out, center=(int(round(x)), int(round(y))), radius=max(2, h // 24),
+                   color=(0, 0, 230) if k < len(pixels) // 2 else (230, 60, 0), thickness=-1, lineType=cv2.LINE_AA)
+    return out
+
+
+def _effect_rows(effects, seed, label_width=130, height=40, width=230, points=False):
     """[[name, six tiles]] for each {name: settings changes} of ``effects``, in the recipe's
-    fonts and backgrounds where installed."""
+    fonts and backgrounds where installed; with ``points``, each word's control points drawn."""
     from dataclasses import replace
 
     from ppocr.synth import DEFAULT_SETTINGS, generate
@@ -139,18 +158,22 @@ def _effect_rows(effects, seed, label_width=130, height=40, width=230):
             generate(6, seed=seed + k, out_dir=folder, fonts=fonts, split="train", backgrounds=backgrounds,
                      settings=replace(DEFAULT_SETTINGS, **changes))
             rows.append([_text(name, height=height, width=label_width)] +
-                        [pair[0] for pair in _annotated(folder, height=height, width=width)])
+                        [pair[0] for pair in _annotated(folder, height=height, width=width, points=points)])
     return rows
 
 
-def _annotated(folder, height=40, width=230):
-    """[[image tile, 'label | family' band]] of a generated folder, in sample order."""
+def _annotated(folder, height=40, width=230, points=False):
+    """[[image tile, 'label | family' band]] of a generated folder, in sample order (with
+    ``points``, each image with its control points drawn)."""
     import json
 
     with open(os.path.join(folder, "meta.jsonl"), encoding="utf-8") as f:
         metas = [json.loads(line) for line in f]
-    return [[_tile(cv2.imread(os.path.join(folder, m["path"])), height=height)[:, :width],
-             _text(f"{m['label']} | {m['family'][:16]}", height=40, width=220)] for m in metas]
+    images = [cv2.imread(os.path.join(folder, m["path"])) for m in metas]
+    if points:  # drawn at the tile's scale, so that every word's points are the same size
+        images = [_with_points(_tile(img, height=height - 20), m["fiducials"]) for img, m in zip(images, metas)]
+    return [[_tile(img, height=height)[:, :width],
+             _text(f"{m['label']} | {m['family'][:16]}", height=40, width=220)] for img, m in zip(images, metas)]
 
 
 def lmdb_inputs():
@@ -353,8 +376,8 @@ def train_curves(train_log):
     print(plot_curves(train_log, os.path.join(IMGS, "train_curves.png")))
 
 
-PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, lmdb_inputs, rectify, rectify_curved,
-                                     readings, ctc_probs, eval_failures, serving_page)}
+PICTURES = {f.__name__: f for f in (synth_samples, synth_effects, synth_curved, synth_fiducials, lmdb_inputs, rectify,
+                                     rectify_curved, readings, ctc_probs, eval_failures, serving_page)}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
