@@ -38,7 +38,8 @@ class CTCLoss(nn.Layer):
         self.loss_func = nn.CTCLoss(blank=charset.blank, reduction="none")
         self.use_focal_loss = use_focal_loss
         if isinstance(fiducial_weight, bool) or not isinstance(fiducial_weight, (int, float)) or fiducial_weight < 0:
-            raise UserError(f"Loss.fiducial_weight must be a number >= 0 (0: no fiducial loss), got {fiducial_weight!r}")
+            raise UserError(f"Loss.fiducial_weight must be a number >= 0 (0: no fiducial loss), "
+                            f"got {fiducial_weight!r}")
         self.fiducial_weight = float(fiducial_weight)
 
     def forward(self, predicts, batch):
