@@ -15,7 +15,7 @@ Example::
 import cv2
 import numpy as np
 
-from ppocr.synth.fiducials import shifted
+from ppocr.synth.fiducials import ink_box, shifted
 from ppocr.synth.render import FILL, MAIN
 
 SIDES = ("above", "below", "left", "right")
@@ -56,10 +56,11 @@ def add_neighbours(layers, rng, s, draw, words, applied=None, fiducials=None):
 
 def _ink_box(layers):
     """(top, bottom, left, right) of the ink, bottom and right exclusive; None without ink."""
-    ys, xs = np.nonzero(layers[..., FILL] > 24)
-    if len(ys) == 0:
+    box = ink_box(layers[..., FILL])
+    if box is None:
         return None
-    return int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    left, top, right, bottom = (int(v) for v in box)
+    return top, bottom, left, right
 
 
 def _with_main(layers):

@@ -48,12 +48,11 @@ class FiducialTargets:
         if points is None:
             data.update(self.placeholder())
             return data
-        points = np.asarray(points, dtype=np.float32)
+        points = np.array(points, dtype=np.float32)  # a copy: the metadata's list stays as read
         if points.shape != (self.num_fiducial, 2):
             raise UserError(f"FiducialTargets: a sample's fiducials have shape {list(points.shape)}, expected "
                             f"[{self.num_fiducial}, 2]; set FiducialTargets.num_fiducial to the number the "
                             f"data was generated with")
-        points = points.copy()
         points[:, 0] = (points[:, 0] + 1.0) * float(data.get("valid_ratio", 1.0)) - 1.0
         data["fiducials"] = points
         data["fiducial_mask"] = np.float32(1.0)
